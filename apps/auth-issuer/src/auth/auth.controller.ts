@@ -1,0 +1,44 @@
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { AccessTokenClaims, ISSUER_PATHS, TokenResponse } from '@app/contract';
+import { CurrentUser, Public } from '@app/auth-guard';
+import { parseLoginRequest, parseLogoutRequest, parseRefreshRequest } from './auth.requests';
+import { LoginService } from './login.service';
+import { noStore } from './no-store';
+import { SessionService } from './session.service';
+
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly login: LoginService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  @Public()
+  @Post(ISSUER_PATHS.login)
+  @HttpCode(200)
+  async logIn(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
+    noStore(reply);
+    return this.login.login(parseLoginRequest(body));
+  }
+
+  @Public()
+  @Post(ISSUER_PATHS.refresh)
+  @HttpCode(200)
+  async refresh(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
+    noStore(reply);
+    return this.sessions.refresh(parseRefreshRequest(body).refreshToken);
+  }
+
+  @Post(ISSUER_PATHS.logout)
+  @HttpCode(204)
+  async logOut(@CurrentUser() claims: AccessTokenClaims, @Body() body: unknown): Promise<void> {
+    await this.sessions.logout(claims, parseLogoutRequest(body).refreshToken);
+  }
+
+  @Post(ISSUER_PATHS.logoutAll)
+  @HttpCode(204)
+  async logOutEverywhere(@CurrentUser() claims: AccessTokenClaims): Promise<void> {
+    await this.sessions.logoutEverywhere(claims.sub);
+  }
+}

@@ -1,0 +1,33 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { TokenResponse } from '@app/contract';
+import { IssuerError } from '../errors/issuer.error';
+import { TokenIssuer } from '../tokens/token-issuer.service';
+import { PasswordHasher } from '../users/password.hasher';
+import { UsersService } from '../users/users.service';
+import type { LoginRequest } from './auth.requests';
+
+/**
+ * Password login. Unknown user, wrong password and disabled user take the same path
+ * (one argon2 verify each) and end in the same error, so neither body nor timing tells them apart.
+ */
+@Injectable()
+export class LoginService {
+  private readonly logger = new Logger('Login');
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenIssuer,
+  ) {}
+
+  async login({ username, password }: LoginRequest): Promise<TokenResponse> {
+    const user = await this.users.findByUsername(username);
+    const passwordOk = await this.hasher.verify(user?.passwordHash, password);
+    if (!user || !passwordOk || user.disabled) {
+      this.logger.log(`security event login_failure`);
+      throw new IssuerError('invalid_credentials', 'invalid username or password');
+    }
+    this.logger.log(`security event login_success sub=${user.id}`);
+    return this.tokens.startSession(user);
+  }
+}

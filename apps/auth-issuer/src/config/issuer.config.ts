@@ -1,0 +1,51 @@
+import { ConfigError, readEnum, readInt, readList, readOptional, readPort, readString, readUrl } from '@app/platform';
+import { resolveKeyEncryptionKey } from './key-encryption-key';
+
+export const ISSUER_CONFIG = Symbol('ISSUER_CONFIG');
+
+export const SIGNING_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+export interface IssuerConfig {
+  production: boolean;
+  port: number;
+  issuerUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  /** Resource audiences a user token is valid for (SSO across apps). */
+  audiences: string[];
+  signingAlgorithm: SigningAlgorithm;
+  keyEncryptionKey: Buffer;
+  dataDir: string;
+}
+
+const THIRTY_DAYS = 30 * 24 * 3600;
+
+/** Reads and validates the issuer's environment; throws ConfigError naming the first bad variable. */
+export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
+  const production = readOptional(env, 'NODE_ENV') === 'production';
+  const issuerUrl = readUrl(env, 'ISSUER_URL', 'http://localhost:3000', ['http:', 'https:']);
+  if (production && !issuerUrl.startsWith('https:') && !readOptional(env, 'ALLOW_HTTP_ISSUER')) {
+    throw new ConfigError('ISSUER_URL', 'must use https in production (set ALLOW_HTTP_ISSUER=1 behind a TLS proxy)');
+  }
+  const dataDir = readString(env, 'DATA_DIR', '.data');
+  const accessTokenTtl = readInt(env, 'ACCESS_TOKEN_TTL', 900, { min: 30, max: 86400 });
+  const refreshTokenTtl = readInt(env, 'REFRESH_TOKEN_TTL', 604800, { min: 60, max: THIRTY_DAYS });
+  return {
+    production,
+    port: readPort(env, 'PORT', 3000),
+    issuerUrl,
+    databaseUrl: readUrl(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
+    redisUrl: readUrl(env, 'REDIS_URL', undefined, ['redis:', 'rediss:', 'memory:']),
+    redisPrefix: readString(env, 'REDIS_PREFIX', ''),
+    accessTokenTtl,
+    refreshTokenTtl,
+    audiences: readList(env, 'ACCESS_TOKEN_AUDIENCES', ['orders-api', 'billing-api']),
+    signingAlgorithm: readEnum(env, 'SIGNING_ALG', SIGNING_ALGORITHMS, 'RS256'),
+    keyEncryptionKey: resolveKeyEncryptionKey(env, production, dataDir),
+    dataDir,
+  };
+}

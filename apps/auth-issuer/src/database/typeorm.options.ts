@@ -1,0 +1,25 @@
+import { DataSourceOptions } from 'typeorm';
+import { UserEntity } from '../users/user.entity';
+import { SigningKeyEntity } from '../keys/signing-key.entity';
+import { RefreshTokenEntity } from '../refresh/refresh-token.entity';
+import { InitialSchema1764150000000 } from './migrations/1764150000000-initial-schema';
+
+export const ENTITIES = [UserEntity, SigningKeyEntity, RefreshTokenEntity];
+export const MIGRATIONS = [InitialSchema1764150000000];
+
+/** Schema changes only through committed migrations, run at start; never synchronize. */
+export function typeOrmOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    // Run by runMigrations() under an advisory lock, so replicas starting together do not race.
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error', 'migration'],
+    // Bounded waits so a stalled database yields a 503, not a hung request.
+    extra: { max: 10, connectionTimeoutMillis: 3000, statement_timeout: 5000, query_timeout: 6000 },
+  };
+}

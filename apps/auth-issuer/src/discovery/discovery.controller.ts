@@ -1,0 +1,39 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ISSUER_PATHS } from '@app/contract';
+import { Public } from '@app/auth-guard';
+import { ISSUER_CONFIG, IssuerConfig, SIGNING_ALGORITHMS } from '../config/issuer.config';
+
+/** OpenID Provider / RFC 8414 metadata; built once, since nothing in it changes at run time. */
+@Controller()
+export class DiscoveryController {
+  private readonly document: Record<string, unknown>;
+
+  constructor(@Inject(ISSUER_CONFIG) config: IssuerConfig) {
+    const at = (path: string) => `${config.issuerUrl}${path}`;
+    this.document = {
+      issuer: config.issuerUrl,
+      jwks_uri: at(ISSUER_PATHS.jwks),
+      token_endpoint: at(ISSUER_PATHS.token),
+      revocation_endpoint: at(ISSUER_PATHS.revoke),
+      introspection_endpoint: at(ISSUER_PATHS.introspect),
+      grant_types_supported: ['refresh_token', 'client_credentials'],
+      response_types_supported: ['token'],
+      subject_types_supported: ['public'],
+      scopes_supported: ['openid'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
+      token_endpoint_auth_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
+      access_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
+      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'roles', 'scope', 'client_id'],
+    };
+  }
+
+  @Public()
+  @Get(ISSUER_PATHS.discovery)
+  @Header('cache-control', 'public, max-age=300')
+  discovery(): Record<string, unknown> {
+    return this.document;
+  }
+}

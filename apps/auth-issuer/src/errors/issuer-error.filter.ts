@@ -1,0 +1,51 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { IssuerError, IssuerErrorCode } from './issuer.error';
+
+const STATUS: Record<IssuerErrorCode, number> = {
+  invalid_request: 400,
+  invalid_credentials: 401,
+  invalid_grant: 400,
+  invalid_client: 401,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  unsupported_token_type: 400,
+  invalid_scope: 400,
+  invalid_target: 400,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  temporarily_unavailable: 503,
+};
+
+/** Maps IssuerError codes to RFC 6749 §5.2 bodies; anything unexpected becomes a bare 500 with no detail. */
+@Catch()
+export class IssuerErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('IssuerErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof IssuerError) {
+      if (exception.retryAfterSeconds !== undefined) reply.header('retry-after', String(exception.retryAfterSeconds));
+      if (exception.code === 'invalid_client') reply.header('www-authenticate', 'Basic realm="token"');
+      reply.header('cache-control', 'no-store');
+      reply.code(STATUS[exception.code]).send({ error: exception.code, error_description: exception.description });
+      return;
+    }
+    if (exception instanceof HttpException) {
+      reply.code(exception.getStatus()).send(exception.getResponse());
+      return;
+    }
+    if (isPayloadError(exception)) {
+      reply.code(exception.statusCode).send({ error: 'invalid_request', error_description: 'malformed or oversized request body' });
+      return;
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    reply.code(HttpStatus.INTERNAL_SERVER_ERROR).send({ error: 'server_error' });
+  }
+}
+
+function isPayloadError(e: unknown): e is { statusCode: number } {
+  const status = (e as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}

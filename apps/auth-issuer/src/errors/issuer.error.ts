@@ -1,0 +1,28 @@
+/**
+ * Every failure the issuer reports, as a closed union of codes (RFC 6749 §5.2 names where they exist).
+ * Services throw these; one filter maps them to HTTP.
+ */
+export type IssuerErrorCode =
+  | 'invalid_request'
+  | 'invalid_credentials'
+  | 'invalid_grant'
+  | 'invalid_client'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'unsupported_token_type'
+  | 'invalid_scope'
+  | 'invalid_target'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'temporarily_unavailable';
+
+export class IssuerError extends Error {
+  constructor(
+    readonly code: IssuerErrorCode,
+    readonly description: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(`${code}: ${description}`);
+  }
+}

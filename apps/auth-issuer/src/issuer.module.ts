@@ -1,0 +1,76 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthGuardModule } from '@app/auth-guard';
+import { AuthController } from './auth/auth.controller';
+import { LoginService } from './auth/login.service';
+import { SessionService } from './auth/session.service';
+import { ISSUER_CONFIG, IssuerConfig } from './config/issuer.config';
+import { ENTITIES, typeOrmOptions } from './database/typeorm.options';
+import { DiscoveryController } from './discovery/discovery.controller';
+import { IssuerErrorFilter } from './errors/issuer-error.filter';
+import { HealthController } from './health/health.controller';
+import { AdminKeysController } from './keys/admin-keys.controller';
+import { IssuerKeySource } from './keys/issuer-key.source';
+import { JwksController } from './keys/jwks.controller';
+import { KeyRotationService } from './keys/key-rotation.service';
+import { SigningKeyStore } from './keys/signing-key.store';
+import { SigningKeysService } from './keys/signing-keys.service';
+import { ISSUER_REDIS, IssuerRedisModule } from './redis/redis.module';
+import { RefreshTokensService } from './refresh/refresh-tokens.service';
+import { RevocationWriter } from './revocation/revocation.writer';
+import { AccessTokenSigner } from './tokens/access-token.signer';
+import { TokenIssuer } from './tokens/token-issuer.service';
+import { DemoUsersSeeder } from './users/demo-users.seeder';
+import { PasswordHasher } from './users/password.hasher';
+import { UsersService } from './users/users.service';
+
+@Module({})
+export class IssuerModule {
+  static forConfig(config: IssuerConfig): DynamicModule {
+    const configModule = { module: class IssuerConfigModule {}, global: true, providers: [{ provide: ISSUER_CONFIG, useValue: config }], exports: [ISSUER_CONFIG] };
+    const keyModule = {
+      module: class IssuerKeysModule {},
+      global: true,
+      imports: [TypeOrmModule.forFeature(ENTITIES)],
+      providers: [SigningKeyStore, SigningKeysService, IssuerKeySource],
+      exports: [SigningKeyStore, SigningKeysService, IssuerKeySource],
+    };
+    return {
+      module: IssuerModule,
+      imports: [
+        configModule,
+        TypeOrmModule.forRoot(typeOrmOptions(config.databaseUrl)),
+        TypeOrmModule.forFeature(ENTITIES),
+        IssuerRedisModule,
+        keyModule,
+        TerminusModule.forRoot({ logger: false }),
+        AuthGuardModule.forRootAsync({
+          inject: [IssuerKeySource, ISSUER_REDIS],
+          useFactory: (keySource: IssuerKeySource, redis) => ({
+            issuer: config.issuerUrl,
+            audience: config.issuerUrl,
+            keySource,
+            redis,
+            redisPrefix: config.redisPrefix,
+          }),
+        }),
+      ],
+      controllers: [AuthController, JwksController, DiscoveryController, AdminKeysController, HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: IssuerErrorFilter },
+        PasswordHasher,
+        UsersService,
+        DemoUsersSeeder,
+        RefreshTokensService,
+        RevocationWriter,
+        AccessTokenSigner,
+        TokenIssuer,
+        LoginService,
+        SessionService,
+        KeyRotationService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { IssuerEvent, redisKeys } from '@app/contract';
+import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
+import { IssuerError } from '../errors/issuer.error';
+import { ISSUER_REDIS } from '../redis/redis.module';
+
+/** Slack added to every revocation TTL so clock skew between apps cannot shorten it. */
+const TTL_SLACK_SECONDS = 60;
+
+/** Writes what guards check on every request: denied jtis and per-subject cut-offs. */
+@Injectable()
+export class RevocationWriter {
+  private readonly keys: ReturnType<typeof redisKeys>;
+
+  constructor(
+    @Inject(ISSUER_REDIS) private readonly redis: Redis,
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+  ) {
+    this.keys = redisKeys(config.redisPrefix);
+  }
+
+  /** Denies one access token until its `exp` (SETEX jti:<id>). */
+  async denyAccessToken(jti: string, exp: number): Promise<void> {
+    const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000)) + TTL_SLACK_SECONDS;
+    await this.guarded(() => this.redis.setex(this.keys.deniedJti(jti), ttl, '1'));
+  }
+
+  /** Refuses every token of `sub` issued at or before `at` (seconds), for as long as such a token can live. */
+  async cutOffSubject(sub: string, at: number): Promise<void> {
+    const ttl = this.config.accessTokenTtl + TTL_SLACK_SECONDS;
+    await this.guarded(() => this.redis.setex(this.keys.subjectCutoff(sub), ttl, String(at)));
+    await this.publish({ type: 'subject-cutoff', sub, at });
+  }
+
+  async publish(event: IssuerEvent): Promise<void> {
+    await this.redis.publish(this.keys.events, JSON.stringify(event)).catch(() => undefined);
+  }
+
+  private async guarded(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch {
+      throw new IssuerError('temporarily_unavailable', 'revocation store unavailable; the token was not revoked', 5);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { ACCESS_TOKEN_TYPE } from '@app/contract';
+import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
+import { SigningKeysService } from '../keys/signing-keys.service';
+import { IssuerError } from '../errors/issuer.error';
+
+export interface AccessTokenSubject {
+  sub: string;
+  roles: string[];
+  scope: string;
+  audience: string[];
+  clientId?: string;
+  /** Refresh family this token belongs to, so logout can end the session from the access token alone. */
+  sessionId?: string;
+}
+
+export interface SignedAccessToken {
+  token: string;
+  jti: string;
+  expiresIn: number;
+  exp: number;
+}
+
+/** Mints RFC 9068 access tokens with whichever key is active in the current ring. */
+@Injectable()
+export class AccessTokenSigner {
+  constructor(
+    private readonly keys: SigningKeysService,
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+  ) {}
+
+  async sign(subject: AccessTokenSubject): Promise<SignedAccessToken> {
+    const signer = this.keys.current().signer;
+    if (!signer) throw new IssuerError('temporarily_unavailable', 'no active signing key');
+    const iat = Math.floor(Date.now() / 1000);
+    const exp = iat + this.config.accessTokenTtl;
+    const jti = randomUUID();
+    const claims: Record<string, unknown> = { roles: subject.roles, scope: subject.scope };
+    if (subject.clientId) claims.client_id = subject.clientId;
+    if (subject.sessionId) claims.sid = subject.sessionId;
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: signer.alg, typ: ACCESS_TOKEN_TYPE, kid: signer.kid })
+      .setIssuer(this.config.issuerUrl)
+      .setSubject(subject.sub)
+      .setAudience(subject.audience.length === 1 ? subject.audience[0] : subject.audience)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setJti(jti)
+      .sign(signer.privateKey);
+    return { token, jti, expiresIn: this.config.accessTokenTtl, exp };
+  }
+}

@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { TokenResponse } from '@app/contract';
+import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
+import { RefreshTokensService } from '../refresh/refresh-tokens.service';
+import type { UserEntity } from '../users/user.entity';
+import { AccessTokenSigner } from './access-token.signer';
+
+/** Builds the RFC 6749 §5.1 response for a user session: an access token plus a refresh token of its family. */
+@Injectable()
+export class TokenIssuer {
+  constructor(
+    private readonly signer: AccessTokenSigner,
+    private readonly refreshTokens: RefreshTokensService,
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+  ) {}
+
+  /** The audiences of a user token: every resource service (SSO) and the issuer's own API. */
+  userAudience(): string[] {
+    return [...this.config.audiences, this.config.issuerUrl];
+  }
+
+  async startSession(user: UserEntity): Promise<TokenResponse> {
+    const refresh = await this.refreshTokens.issue({ subject: user.id, clientId: null, scope: '' });
+    return this.respond(user, refresh.familyId, refresh.token, refresh.scope);
+  }
+
+  async respond(user: UserEntity, familyId: string, refreshToken: string, scope: string): Promise<TokenResponse> {
+    const access = await this.signer.sign({ sub: user.id, roles: user.roles, scope, audience: this.userAudience(), sessionId: familyId });
+    return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshToken, scope };
+  }
+}

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { Algorithm, hash, verify } from '@node-rs/argon2';
+
+/** Longest accepted password in bytes; longer input is refused before any hashing work. */
+export const MAX_PASSWORD_BYTES = 1024;
+
+// OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane).
+const PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+@Injectable()
+export class PasswordHasher {
+  /** A hash of a random password, verified against when the user is unknown so timing matches. */
+  private readonly decoy = hash(`decoy-${Math.random()}`, PARAMS);
+
+  hash(password: string): Promise<string> {
+    return hash(password, PARAMS);
+  }
+
+  async verify(passwordHash: string | undefined, password: string): Promise<boolean> {
+    try {
+      return await verify(passwordHash ?? (await this.decoy), password);
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+// Unit specs sit beside their code; e2e specs under test/ talk HTTP to the real apps.
+const moduleNameMapper = {
+  '^@app/auth-guard$': '<rootDir>/libs/auth-guard/src',
+  '^@app/contract$': '<rootDir>/libs/contract/src',
+  '^@app/platform$': '<rootDir>/libs/platform/src',
+  '^@app/service-kit$': '<rootDir>/libs/service-kit/src',
+};
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+const common = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], moduleNameMapper, transform, testEnvironment: 'node' };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 60000 },
+  ],
+};

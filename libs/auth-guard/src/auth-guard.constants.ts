@@ -1,0 +1,3 @@
+export const KEY_SOURCE = Symbol('auth-guard:key-source');
+export const REVOCATION_REDIS = Symbol('auth-guard:revocation-redis');
+export const RESOLVED_OPTIONS = Symbol('auth-guard:resolved-options');

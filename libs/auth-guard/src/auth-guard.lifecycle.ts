@@ -1,0 +1,30 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { KEY_SOURCE, RESOLVED_OPTIONS, REVOCATION_REDIS } from './auth-guard.constants';
+import type { ResolvedGuardOptions } from './auth-guard.module-definition';
+import type { KeySource } from './keys/key-source';
+import { RemoteKeySet } from './keys/remote-key-set';
+
+/** Prewarms the key set at start (without blocking start on an absent issuer) and releases resources at stop. */
+@Injectable()
+export class AuthGuardLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('AuthGuard');
+
+  constructor(
+    @Inject(KEY_SOURCE) private readonly keys: KeySource,
+    @Inject(REVOCATION_REDIS) private readonly redis: Redis | null,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedGuardOptions,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!(this.keys instanceof RemoteKeySet)) return;
+    this.keys.start();
+    await this.keys.refresh().catch(() => this.logger.warn(`issuer keys not loaded yet from ${this.options.issuer}; will retry on demand`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.keys instanceof RemoteKeySet) this.keys.stop();
+    // Only a client the module created itself is closed here; a passed-in client belongs to the app.
+    if (this.redis && typeof this.options.redis === 'string') await this.redis.quit().catch(() => this.redis?.disconnect());
+  }
+}

@@ -1,0 +1,60 @@
+import { Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type Redis from 'ioredis';
+import { createRedisClient } from '@app/platform';
+import { KEY_SOURCE, RESOLVED_OPTIONS, REVOCATION_REDIS } from './auth-guard.constants';
+import { MODULE_OPTIONS_TOKEN, ResolvedGuardOptions, resolveOptions } from './auth-guard.module-definition';
+import type { AuthGuardOptions } from './auth-guard.options';
+import { AccessTokenGuard } from './guard/access-token.guard';
+import { GuardMetrics } from './guard/guard.metrics';
+import type { KeySource } from './keys/key-source';
+import { RemoteKeySet } from './keys/remote-key-set';
+import { RevocationChecker } from './revocation/revocation.checker';
+import { AccessTokenVerifier } from './verify/access-token.verifier';
+
+/** Providers are plain factories over the resolved options, so each piece can be built alone in tests. */
+export const AUTH_GUARD_PROVIDERS: Provider[] = [
+  {
+    provide: RESOLVED_OPTIONS,
+    inject: [MODULE_OPTIONS_TOKEN],
+    useFactory: (options: AuthGuardOptions) => resolveOptions(options),
+  },
+  {
+    provide: KEY_SOURCE,
+    inject: [RESOLVED_OPTIONS],
+    useFactory: (o: ResolvedGuardOptions): KeySource =>
+      o.keySource ??
+      new RemoteKeySet({
+        issuer: o.issuer,
+        jwksUrl: o.jwksUrl,
+        fetchTimeoutMs: o.fetchTimeoutMs,
+        cooldownMs: o.unknownKidCooldownMs,
+        refreshIntervalMs: o.jwksRefreshIntervalMs,
+        now: o.now,
+      }),
+  },
+  {
+    provide: AccessTokenVerifier,
+    inject: [KEY_SOURCE, RESOLVED_OPTIONS],
+    useFactory: (keys: KeySource, o: ResolvedGuardOptions) =>
+      new AccessTokenVerifier(keys, {
+        issuer: o.issuer,
+        audience: o.audience,
+        algorithms: o.algorithms,
+        clockToleranceSeconds: o.clockToleranceSeconds,
+        now: o.now,
+      }),
+  },
+  {
+    provide: REVOCATION_REDIS,
+    inject: [RESOLVED_OPTIONS],
+    useFactory: (o: ResolvedGuardOptions): Redis | null => (typeof o.redis === 'string' ? createRedisClient(o.redis) : (o.redis ?? null)),
+  },
+  {
+    provide: RevocationChecker,
+    inject: [REVOCATION_REDIS, RESOLVED_OPTIONS],
+    useFactory: (redis: Redis | null, o: ResolvedGuardOptions) => (redis ? new RevocationChecker(redis, o.redisPrefix) : undefined),
+  },
+  GuardMetrics,
+  { provide: APP_GUARD, useClass: AccessTokenGuard },
+];

@@ -1,0 +1,89 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { AccessTokenClaims } from '@app/contract';
+import { RESOLVED_OPTIONS } from '../auth-guard.constants';
+import { IS_PUBLIC, REQUIRED_ROLES, REQUIRED_SCOPES, REVOCATION_FAIL_OPEN } from '../decorators/metadata.keys';
+import { forbidden, unauthorized, unavailable } from '../http/challenge';
+import { extractBearerToken } from '../http/bearer-token.extractor';
+import { RevocationChecker } from '../revocation/revocation.checker';
+import { AccessTokenVerifier } from '../verify/access-token.verifier';
+import { VerificationError } from '../verify/verification.error';
+import { GuardMetrics } from './guard.metrics';
+import type { ResolvedGuardOptions } from '../auth-guard.module-definition';
+
+/**
+ * Global and deny-by-default: every route needs a valid, unrevoked access token unless marked @Public().
+ * The caller learns only 401 invalid_token, 403 insufficient_scope or 503; the reason goes to log and metrics.
+ */
+@Injectable()
+export class AccessTokenGuard implements CanActivate {
+  private readonly logger = new Logger('AccessTokenGuard');
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: AccessTokenVerifier,
+    private readonly metrics: GuardMetrics,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedGuardOptions,
+    @Optional() private readonly revocation?: RevocationChecker,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest();
+    const response = http.getResponse();
+    const realm = this.options.audience;
+
+    const token = extractBearerToken(request.headers ?? {});
+    if (!token) {
+      this.refuse(token === undefined ? 'ERR_TOKEN_MISSING' : 'ERR_TOKEN_MALFORMED');
+      throw unauthorized(response, realm, token === null);
+    }
+    const claims = await this.verified(token, response, realm);
+    await this.assertNotRevoked(claims, response, realm, targets);
+
+    const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
+    if (roles?.length && !roles.some((role) => claims.roles.includes(role))) {
+      this.refuse('ERR_INSUFFICIENT_ROLE');
+      throw forbidden(response, realm);
+    }
+    const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets);
+    const granted = new Set(claims.scope.split(' '));
+    if (scopes?.length && !scopes.every((scope) => granted.has(scope))) {
+      this.refuse('ERR_INSUFFICIENT_SCOPE');
+      throw forbidden(response, realm, scopes.join(' '));
+    }
+    request.user = claims;
+    this.metrics.increment('accepted');
+    return true;
+  }
+
+  private async verified(token: string, response: object, realm: string): Promise<AccessTokenClaims> {
+    try {
+      return await this.verifier.verify(token);
+    } catch (error) {
+      const code = error instanceof VerificationError ? error.code : 'ERR_TOKEN_MALFORMED';
+      this.refuse(code, error);
+      if (code === 'ERR_KEYS_UNAVAILABLE') throw unavailable(response, this.options.retryAfterSeconds);
+      throw unauthorized(response, realm, true);
+    }
+  }
+
+  private async assertNotRevoked(claims: AccessTokenClaims, response: object, realm: string, targets: Function[]): Promise<void> {
+    try {
+      await this.revocation?.assertNotRevoked(claims);
+    } catch (error) {
+      const code = error instanceof VerificationError ? error.code : 'ERR_REVOCATION_UNAVAILABLE';
+      this.refuse(code, error);
+      if (code === 'ERR_TOKEN_REVOKED') throw unauthorized(response, realm, true);
+      if (this.reflector.getAllAndOverride<boolean>(REVOCATION_FAIL_OPEN, targets)) return;
+      throw unavailable(response, this.options.retryAfterSeconds);
+    }
+  }
+
+  private refuse(code: string, error?: unknown): void {
+    this.metrics.increment(code);
+    this.logger.debug(`refused: ${error instanceof Error ? error.message : code}`);
+  }
+}

@@ -1,0 +1,16 @@
+export { AuthGuardModule } from './auth-guard.module';
+export type { AuthGuardOptions } from './auth-guard.options';
+export { GUARD_DEFAULTS } from './auth-guard.options';
+export { AuthGuardHealth, GuardReadiness } from './auth-guard.health';
+export { AccessTokenGuard } from './guard/access-token.guard';
+export { GuardMetrics } from './guard/guard.metrics';
+export { Public } from './decorators/public.decorator';
+export { Roles } from './decorators/roles.decorator';
+export { Scopes } from './decorators/scopes.decorator';
+export { RevocationFailOpen } from './decorators/revocation-fail-open.decorator';
+export { CurrentUser } from './decorators/current-user.decorator';
+export type { KeySource, VerificationKey } from './keys/key-source';
+export { RemoteKeySet } from './keys/remote-key-set';
+export { AccessTokenVerifier } from './verify/access-token.verifier';
+export { VerificationError, VerificationFailure } from './verify/verification.error';
+export { KEY_SOURCE } from './auth-guard.constants';

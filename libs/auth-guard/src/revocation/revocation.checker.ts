@@ -1,0 +1,30 @@
+import type Redis from 'ioredis';
+import { AccessTokenClaims, redisKeys } from '@app/contract';
+import { VerificationError } from '../verify/verification.error';
+
+/**
+ * Checks the issuer's denylist (`jti`) and the subject's log-out-everywhere cut-off
+ * in one round trip. Redis errors surface as ERR_REVOCATION_UNAVAILABLE so the guard can fail closed.
+ */
+export class RevocationChecker {
+  private readonly keys: ReturnType<typeof redisKeys>;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.keys = redisKeys(prefix);
+  }
+
+  async assertNotRevoked(claims: AccessTokenClaims): Promise<void> {
+    let denied: string | null;
+    let cutoff: string | null;
+    try {
+      [denied, cutoff] = await this.redis.mget(this.keys.deniedJti(claims.jti), this.keys.subjectCutoff(claims.sub));
+    } catch (error) {
+      throw new VerificationError('ERR_REVOCATION_UNAVAILABLE', error instanceof Error ? error.message : String(error));
+    }
+    if (denied !== null) throw new VerificationError('ERR_TOKEN_REVOKED', 'jti denied');
+    if (cutoff !== null && claims.iat <= Number(cutoff)) throw new VerificationError('ERR_TOKEN_REVOKED', 'issued before cut-off');
+  }
+}

@@ -1,0 +1,44 @@
+import { VerificationError } from './verification.error';
+
+export interface AccessTokenHeader {
+  alg: string;
+  kid: string;
+  typ: string;
+}
+
+/** Compact JWS: three non-empty base64url segments, nothing else (no JWE, no JSON serialization). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]{2,4096}\.[A-Za-z0-9_-]{2,16384}\.[A-Za-z0-9_-]{16,1024}$/;
+const KID = /^[A-Za-z0-9._-]{1,128}$/;
+/** Anything beyond these members (jku, x5u, jwk, x5c, crit, zip, b64, ...) is refused outright. */
+const ALLOWED_MEMBERS = new Set(['alg', 'typ', 'kid']);
+const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
+
+export const MAX_TOKEN_LENGTH = COMPACT_JWS.source.length + 4096 + 16384 + 1024;
+
+/** Parses and checks the protected header before any key lookup; never trusts it beyond these checks. */
+export function readAccessTokenHeader(token: string): AccessTokenHeader {
+  if (!COMPACT_JWS.test(token)) throw new VerificationError('ERR_TOKEN_MALFORMED');
+  const header = decodeSegment(token.slice(0, token.indexOf('.')));
+  for (const member of Object.keys(header)) {
+    if (!ALLOWED_MEMBERS.has(member)) throw new VerificationError('ERR_HEADER_REFUSED', member);
+  }
+  const { alg, kid, typ } = header;
+  if (typeof alg !== 'string') throw new VerificationError('ERR_HEADER_REFUSED', 'alg');
+  if (typeof typ !== 'string' || !ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) throw new VerificationError('ERR_TYP_MISMATCH');
+  if (typeof kid !== 'string' || !KID.test(kid)) throw new VerificationError('ERR_HEADER_REFUSED', 'kid');
+  return { alg, kid, typ };
+}
+
+/** Strict base64url JSON object: canonical encoding, no padding, a plain object at the top. */
+export function decodeSegment(segment: string): Record<string, unknown> {
+  const bytes = Buffer.from(segment, 'base64url');
+  if (bytes.toString('base64url') !== segment) throw new VerificationError('ERR_TOKEN_MALFORMED', 'non-canonical base64url');
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new VerificationError('ERR_TOKEN_MALFORMED', 'segment is not JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new VerificationError('ERR_TOKEN_MALFORMED', 'segment is not an object');
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,18 @@
+/** The JOSE `typ` every access token carries (RFC 9068 §2.1). */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+/** Claims of an access token as the issuer mints them and the guard hands to handlers. */
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  iat: number;
+  nbf?: number;
+  jti: string;
+  roles: string[];
+  scope: string;
+  client_id?: string;
+}
+
+export const REQUIRED_ACCESS_TOKEN_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'] as const;

@@ -1,0 +1,4 @@
+export * from './access-token.claims';
+export * from './token-response';
+export * from './paths';
+export * from './redis-keys';

@@ -1,0 +1,15 @@
+/**
+ * Redis keys shared by the issuer (writer) and every guard (reader).
+ * A deployment-wide prefix keeps tenants and test runs apart.
+ */
+export const redisKeys = (prefix: string) => ({
+  deniedJti: (jti: string) => `${prefix}jti:${jti}`,
+  subjectCutoff: (sub: string) => `${prefix}cutoff:${sub}`,
+  events: `${prefix}events`,
+});
+
+/** Messages on the events channel; guards act on them at once. */
+export type IssuerEvent =
+  | { type: 'keys-changed' }
+  | { type: 'key-revoked'; kid: string }
+  | { type: 'subject-cutoff'; sub: string; at: number };

@@ -1,0 +1,27 @@
+import { readInt, readOptional, readPort, readString, readUrl } from '@app/platform';
+
+export interface ResourceServiceConfig {
+  name: string;
+  port: number;
+  issuerUrl: string;
+  jwksUrl?: string;
+  audience: string;
+  redisUrl: string;
+  redisPrefix: string;
+  clockToleranceSeconds: number;
+}
+
+/** The env every resource service reads; a bad value stops the process naming the variable. */
+export function loadResourceServiceConfig(env: NodeJS.ProcessEnv, defaults: { name: string; port: number }): ResourceServiceConfig {
+  const jwksUrl = readOptional(env, 'JWKS_URL');
+  return {
+    name: defaults.name,
+    port: readPort(env, 'PORT', defaults.port),
+    issuerUrl: readUrl(env, 'ISSUER_URL', 'http://localhost:3000', ['http:', 'https:']),
+    jwksUrl: jwksUrl ? readUrl(env, 'JWKS_URL', undefined, ['http:', 'https:']) : undefined,
+    audience: readString(env, 'AUDIENCE', defaults.name),
+    redisUrl: readUrl(env, 'REDIS_URL', undefined, ['redis:', 'rediss:', 'memory:']),
+    redisPrefix: readString(env, 'REDIS_PREFIX', ''),
+    clockToleranceSeconds: readInt(env, 'CLOCK_TOLERANCE', 5, { max: 300 }),
+  };
+}

@@ -1,0 +1,23 @@
+import { DynamicModule, Type } from '@nestjs/common';
+import { AuthGuardModule } from '@app/auth-guard';
+import { GuardHealthController } from './guard-health.controller';
+import { IdentityController } from './identity.controller';
+import type { ResourceServiceConfig } from './resource-service.config';
+
+/** A resource service: the guard on every route, /health, /me and /admin/ping, plus the service's own controllers. */
+export function resourceServiceModule(config: ResourceServiceConfig, controllers: Type<unknown>[]): DynamicModule {
+  return {
+    module: class ResourceServiceModule {},
+    imports: [
+      AuthGuardModule.forRoot({
+        issuer: config.issuerUrl,
+        jwksUrl: config.jwksUrl,
+        audience: config.audience,
+        redis: config.redisUrl,
+        redisPrefix: config.redisPrefix,
+        clockToleranceSeconds: config.clockToleranceSeconds,
+      }),
+    ],
+    controllers: [GuardHealthController, IdentityController, ...controllers],
+  };
+}
