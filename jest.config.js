@@ -5,8 +5,13 @@ const moduleNameMapper = {
   '^@app/platform$': '<rootDir>/libs/platform/src',
   '^@app/service-kit$': '<rootDir>/libs/service-kit/src',
 };
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
-const common = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], moduleNameMapper, transform, testEnvironment: 'node' };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+  // jose 6 ships ESM only; Node 20.19 loads it natively, Jest needs it transpiled to CommonJS.
+  '^.+/node_modules/jose/.+\\.js$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true } }],
+};
+const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
+const common = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], moduleNameMapper, transform, transformIgnorePatterns, testEnvironment: 'node' };
 
 module.exports = {
   projects: [

@@ -1,7 +1,8 @@
 export { AuthGuardModule } from './auth-guard.module';
 export type { AuthGuardOptions } from './auth-guard.options';
 export { GUARD_DEFAULTS } from './auth-guard.options';
-export { AuthGuardHealth, GuardReadiness } from './auth-guard.health';
+export { AuthGuardHealth } from './auth-guard.health';
+export type { GuardReadiness } from './auth-guard.health';
 export { AccessTokenGuard } from './guard/access-token.guard';
 export { GuardMetrics } from './guard/guard.metrics';
 export { Public } from './decorators/public.decorator';
@@ -12,5 +13,6 @@ export { CurrentUser } from './decorators/current-user.decorator';
 export type { KeySource, VerificationKey } from './keys/key-source';
 export { RemoteKeySet } from './keys/remote-key-set';
 export { AccessTokenVerifier } from './verify/access-token.verifier';
-export { VerificationError, VerificationFailure } from './verify/verification.error';
+export { VerificationError } from './verify/verification.error';
+export type { VerificationFailure } from './verify/verification.error';
 export { KEY_SOURCE } from './auth-guard.constants';

@@ -2,6 +2,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
+import { QuietLogger } from './quiet.logger';
 
 /** Request bodies above this are refused with 413 before any handler runs. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -23,7 +24,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     onConstructorPoisoning: 'error',
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    logger: options.logger ?? ['error', 'warn', 'log'],
+    logger: options.logger === false ? false : new QuietLogger({ logLevels: options.logger ?? defaultLogLevels() }),
     bufferLogs: false,
   });
   await app.register(helmet as never, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
@@ -36,4 +37,11 @@ export async function listen(app: INestApplication, port: number): Promise<strin
   const address = app.getHttpServer().address();
   const actual = typeof address === 'object' && address ? address.port : port;
   return `http://127.0.0.1:${actual}`;
+}
+
+/** LOG_LEVEL=debug shows guard refusal reasons; tests run with warnings and errors only. */
+function defaultLogLevels(): ('log' | 'error' | 'warn' | 'debug' | 'verbose')[] {
+  if (process.env.LOG_LEVEL === 'debug') return ['error', 'warn', 'log', 'debug'];
+  if (process.env.NODE_ENV === 'test' || process.env.LOG_LEVEL === 'warn') return ['error', 'warn'];
+  return ['error', 'warn', 'log'];
 }

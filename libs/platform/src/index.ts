@@ -4,3 +4,4 @@ export * from './redis.client';
 export * from './running-app';
 export * from './run-main';
 export * from './http-app.factory';
+export * from './quiet.logger';

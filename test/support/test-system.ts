@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import type { RunningApp } from '@app/platform';
+import { startIssuer } from '../../apps/auth-issuer/src/issuer.bootstrap';
+import { startOrdersApi } from '../../apps/orders-api/src/orders-api.bootstrap';
+import { startBillingApi } from '../../apps/billing-api/src/billing-api.bootstrap';
+import { freePort } from './free-port';
+import { createRedisPrefix, createTestDatabase, TEST_REDIS_URL } from './test-stores';
+
+export interface TestSystem {
+  issuerUrl: string;
+  ordersUrl: string;
+  billingUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  /** The env the issuer was started with; reuse it to start more processes on the same stores. */
+  issuerEnv: NodeJS.ProcessEnv;
+  serviceEnv(port: number): NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+
+/**
+ * The whole product, in this process, on real PostgreSQL (a fresh database) and real Redis (a fresh prefix).
+ * `env` overrides reach every app.
+ */
+export async function startTestSystem(env: NodeJS.ProcessEnv = {}, { services = true } = {}): Promise<TestSystem> {
+  const database = await createTestDatabase();
+  const redis = await createRedisPrefix();
+  const [issuerPort, ordersPort, billingPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const issuerUrl = `http://127.0.0.1:${issuerPort}`;
+  const common = {
+    NODE_ENV: 'test',
+    ISSUER_URL: issuerUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: redis.prefix,
+    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ...env,
+  };
+  const issuerEnv = { ...common, DATABASE_URL: database.url, PORT: String(issuerPort) };
+  const serviceEnv = (port: number) => ({ ...common, PORT: String(port) });
+  const apps: RunningApp[] = [];
+  const stop = async () => {
+    for (const app of apps.reverse()) await app.close().catch(() => undefined);
+    await redis.cleanup().catch(() => undefined);
+    await database.drop();
+  };
+  try {
+    apps.push(await startIssuer(issuerEnv));
+    if (services) {
+      apps.push(await startOrdersApi(serviceEnv(ordersPort)));
+      apps.push(await startBillingApi(serviceEnv(billingPort)));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    issuerUrl,
+    ordersUrl: `http://127.0.0.1:${ordersPort}`,
+    billingUrl: `http://127.0.0.1:${billingPort}`,
+    databaseUrl: database.url,
+    redisUrl: TEST_REDIS_URL,
+    redisPrefix: redis.prefix,
+    issuerEnv,
+    serviceEnv,
+    stop,
+  };
+}
