@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthGuardModule } from '@app/auth-guard';
+import { AuditLog } from './audit/audit-log.service';
 import { AuthController } from './auth/auth.controller';
 import { LoginService } from './auth/login.service';
 import { SessionService } from './auth/session.service';
@@ -60,6 +61,7 @@ export class IssuerModule {
       controllers: [AuthController, JwksController, DiscoveryController, AdminKeysController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: IssuerErrorFilter },
+        AuditLog,
         PasswordHasher,
         UsersService,
         DemoUsersSeeder,

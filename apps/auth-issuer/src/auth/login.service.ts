@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { TokenResponse } from '@app/contract';
+import { AuditLog } from '../audit/audit-log.service';
 import { IssuerError } from '../errors/issuer.error';
 import { TokenIssuer } from '../tokens/token-issuer.service';
 import { PasswordHasher } from '../users/password.hasher';
@@ -12,22 +13,21 @@ import type { LoginRequest } from './auth.requests';
  */
 @Injectable()
 export class LoginService {
-  private readonly logger = new Logger('Login');
-
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
+    private readonly audit: AuditLog,
   ) {}
 
   async login({ username, password }: LoginRequest): Promise<TokenResponse> {
     const user = await this.users.findByUsername(username);
     const passwordOk = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !passwordOk || user.disabled) {
-      this.logger.log(`security event login_failure`);
+      await this.audit.record('login_failure', user?.id ?? null, { reason: !user ? 'unknown_user' : user.disabled ? 'disabled' : 'bad_password' });
       throw new IssuerError('invalid_credentials', 'invalid username or password');
     }
-    this.logger.log(`security event login_success sub=${user.id}`);
+    await this.audit.record('login_success', user.id);
     return this.tokens.startSession(user);
   }
 }

@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AccessTokenClaims, TokenResponse } from '@app/contract';
+import { AuditLog } from '../audit/audit-log.service';
 import { IssuerError } from '../errors/issuer.error';
 import { RefreshTokensService } from '../refresh/refresh-tokens.service';
 import { RevocationWriter } from '../revocation/revocation.writer';
@@ -9,13 +10,12 @@ import { UsersService } from '../users/users.service';
 /** Refresh, logout and log-out-everywhere for first-party user sessions. */
 @Injectable()
 export class SessionService {
-  private readonly logger = new Logger('Sessions');
-
   constructor(
     private readonly refreshTokens: RefreshTokensService,
     private readonly tokens: TokenIssuer,
     private readonly users: UsersService,
     private readonly revocation: RevocationWriter,
+    private readonly audit: AuditLog,
   ) {}
 
   async refresh(refreshToken: string): Promise<TokenResponse> {
@@ -36,13 +36,13 @@ export class SessionService {
     const grant = refreshToken ? await this.refreshTokens.findGrant(refreshToken) : undefined;
     if (grant && grant.subject === claims.sub) families.add(grant.familyId);
     for (const family of families) await this.refreshTokens.revokeFamily(family);
-    this.logger.log(`security event logout sub=${claims.sub}`);
+    await this.audit.record('logout', claims.sub, { jti: claims.jti, families: families.size });
   }
 
   /** Ends every session of the subject: all refresh families, and every access token issued until now. */
   async logoutEverywhere(sub: string): Promise<void> {
     await this.revocation.cutOffSubject(sub, Math.floor(Date.now() / 1000));
     const revoked = await this.refreshTokens.revokeAllForSubject(sub);
-    this.logger.log(`security event logout_everywhere sub=${sub} refresh_tokens=${revoked}`);
+    await this.audit.record('logout_everywhere', sub, { refresh_tokens_revoked: revoked });
   }
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditLog } from '../audit/audit-log.service';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { RevocationWriter } from '../revocation/revocation.writer';
 import { generateKeyPair } from './key-pair.factory';
@@ -12,13 +13,12 @@ export const VERIFIER_CLOCK_TOLERANCE_SECONDS = 60;
 /** Decides when keys change state. On-demand rotation: a new key signs now, the old one is retired. */
 @Injectable()
 export class KeyRotationService {
-  private readonly logger = new Logger('KeyRotation');
-
   constructor(
     private readonly store: SigningKeyStore,
     private readonly keys: SigningKeysService,
     private readonly events: RevocationWriter,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   async rotateNow(): Promise<{ kid: string }> {
@@ -32,7 +32,7 @@ export class KeyRotationService {
     });
     await this.keys.reload();
     await this.events.publish({ type: 'keys-changed' });
-    this.logger.log(`security event key_rotated kid=${kid}`);
+    await this.audit.record('key_rotated', null, { kid });
     return { kid };
   }
 }

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token.codec';
@@ -27,11 +28,10 @@ type RotationOutcome = { kind: 'rotated'; issued: IssuedRefreshToken } | { kind:
  */
 @Injectable()
 export class RefreshTokensService {
-  private readonly logger = new Logger('RefreshTokens');
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   issue(grant: Omit<RefreshGrant, 'familyId'> & { familyId?: string }, manager: EntityManager = this.dataSource.manager): Promise<IssuedRefreshToken> {
@@ -58,7 +58,7 @@ export class RefreshTokensService {
       return { kind: 'rotated', issued };
     });
     if (outcome.kind === 'reused') {
-      this.logger.warn(`security event refresh_token_reuse family=${outcome.familyId} sub=${outcome.subject}: family revoked`);
+      await this.audit.record('refresh_reuse', outcome.subject, { family: outcome.familyId, action: 'family_revoked' });
       throw new IssuerError('invalid_grant', 'refresh token is invalid or expired');
     }
     return outcome.issued;
