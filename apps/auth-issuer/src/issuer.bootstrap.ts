@@ -1,13 +1,13 @@
 import { createHttpApp, listen, redactUrl, RunningApp } from '@app/platform';
 import { loadIssuerConfig } from './config/issuer.config';
 import { runMigrations } from './database/run-migrations';
-import { IssuerModule } from './issuer.module';
+import { IssuerModule, IssuerOverrides } from './issuer.module';
 
 /** Validates config, migrates the database, and starts the issuer's HTTP server. */
-export async function startIssuer(env: NodeJS.ProcessEnv): Promise<RunningApp> {
+export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverrides = {}): Promise<RunningApp> {
   const config = loadIssuerConfig(env);
   await runMigrations(config.databaseUrl);
-  const app = await createHttpApp(IssuerModule.forConfig(config), { trustProxy: env.TRUST_PROXY || false });
+  const app = await createHttpApp(IssuerModule.forConfig(config, overrides), { trustProxy: env.TRUST_PROXY || false });
   const url = await listen(app, config.port);
   const redisMode = config.redisUrl.startsWith('memory:') ? 'in-process (not durable, single process only)' : redactUrl(config.redisUrl);
   return {

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthGuardModule } from '@app/auth-guard';
@@ -15,9 +16,10 @@ import { HealthController } from './health/health.controller';
 import { AdminKeysController } from './keys/admin-keys.controller';
 import { IssuerKeySource } from './keys/issuer-key.source';
 import { JwksController } from './keys/jwks.controller';
-import { KeyRotationService } from './keys/key-rotation.service';
-import { SigningKeyStore } from './keys/signing-key.store';
-import { SigningKeysService } from './keys/signing-keys.service';
+import { Clock } from './keys/clock';
+import { issuerKeysModule, KEY_LIFECYCLE_PROVIDERS } from './keys/issuer-keys.module';
+import { KeyEventsListener } from './keys/key-events.listener';
+import { KeyRotationScheduler } from './keys/key-rotation.scheduler';
 import { ISSUER_REDIS, IssuerRedisModule } from './redis/redis.module';
 import { RefreshTokensService } from './refresh/refresh-tokens.service';
 import { RevocationWriter } from './revocation/revocation.writer';
@@ -27,17 +29,16 @@ import { DemoUsersSeeder } from './users/demo-users.seeder';
 import { PasswordHasher } from './users/password.hasher';
 import { UsersService } from './users/users.service';
 
+/** Test seams; production passes none. */
+export interface IssuerOverrides {
+  /** Time source of the key lifecycle. */
+  clock?: Clock;
+}
+
 @Module({})
 export class IssuerModule {
-  static forConfig(config: IssuerConfig): DynamicModule {
+  static forConfig(config: IssuerConfig, overrides: IssuerOverrides = {}): DynamicModule {
     const configModule = { module: class IssuerConfigModule {}, global: true, providers: [{ provide: ISSUER_CONFIG, useValue: config }], exports: [ISSUER_CONFIG] };
-    const keyModule = {
-      module: class IssuerKeysModule {},
-      global: true,
-      imports: [TypeOrmModule.forFeature(ENTITIES)],
-      providers: [SigningKeyStore, SigningKeysService, IssuerKeySource],
-      exports: [SigningKeyStore, SigningKeysService, IssuerKeySource],
-    };
     return {
       module: IssuerModule,
       imports: [
@@ -45,7 +46,8 @@ export class IssuerModule {
         TypeOrmModule.forRoot(typeOrmOptions(config.databaseUrl)),
         TypeOrmModule.forFeature(ENTITIES),
         IssuerRedisModule,
-        keyModule,
+        issuerKeysModule(overrides.clock),
+        ScheduleModule.forRoot(),
         TerminusModule.forRoot({ logger: false }),
         AuthGuardModule.forRootAsync({
           inject: [IssuerKeySource, ISSUER_REDIS],
@@ -71,7 +73,9 @@ export class IssuerModule {
         TokenIssuer,
         LoginService,
         SessionService,
-        KeyRotationService,
+        ...KEY_LIFECYCLE_PROVIDERS,
+        KeyRotationScheduler,
+        KeyEventsListener,
       ],
     };
   }

@@ -8,6 +8,7 @@ export type AuditEventType =
   | 'logout_everywhere'
   | 'token_revoked'
   | 'key_rotated'
+  | 'key_generated'
   | 'key_activated'
   | 'key_retired'
   | 'key_removed'

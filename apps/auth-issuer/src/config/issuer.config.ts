@@ -1,5 +1,6 @@
 import { ConfigError, readEnum, readInt, readList, readOptional, readPort, readString, readUrl } from '@app/platform';
 import { resolveKeyEncryptionKey } from './key-encryption-key';
+import { KeyLifecycleConfig, loadKeyLifecycleConfig } from './key-lifecycle.config';
 
 export const ISSUER_CONFIG = Symbol('ISSUER_CONFIG');
 
@@ -19,6 +20,7 @@ export interface IssuerConfig {
   audiences: string[];
   signingAlgorithm: SigningAlgorithm;
   keyEncryptionKey: Buffer;
+  keys: KeyLifecycleConfig;
   dataDir: string;
 }
 
@@ -45,6 +47,7 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
     refreshTokenTtl,
     audiences: readList(env, 'ACCESS_TOKEN_AUDIENCES', ['orders-api', 'billing-api']),
     signingAlgorithm: readEnum(env, 'SIGNING_ALG', SIGNING_ALGORITHMS, 'RS256'),
+    keys: loadKeyLifecycleConfig(env),
     keyEncryptionKey: resolveKeyEncryptionKey(env, production, dataDir),
     dataDir,
   };

@@ -14,6 +14,8 @@ const STATUS: Record<IssuerErrorCode, number> = {
   invalid_target: 400,
   not_found: 404,
   conflict: 409,
+  invalid_key: 400,
+  weak_key: 400,
   rate_limited: 429,
   temporarily_unavailable: 503,
 };

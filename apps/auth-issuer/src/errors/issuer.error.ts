@@ -14,6 +14,8 @@ export type IssuerErrorCode =
   | 'invalid_target'
   | 'not_found'
   | 'conflict'
+  | 'invalid_key'
+  | 'weak_key'
   | 'rate_limited'
   | 'temporarily_unavailable';
 

@@ -1,7 +1,15 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { Roles } from '@app/auth-guard';
-import { KeyRotationService } from './key-rotation.service';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import type { AccessTokenClaims } from '@app/contract';
+import { CurrentUser, Roles } from '@app/auth-guard';
+import { IssuerError } from '../errors/issuer.error';
+import type { KeyActor } from './key-change.notifier';
+import { parseImportKeyRequest } from './key-import.parser';
+import { ImportResult, KeyImportService } from './key-import.service';
+import { KeyRotationService, RotationResult } from './key-rotation.service';
+import { KeyListing, listKeys } from './key-listing';
 import { SigningKeyStore } from './signing-key.store';
+
+const actor = (claims: AccessTokenClaims): KeyActor => ({ subject: claims.sub, via: 'api' });
 
 @Controller('admin/keys')
 @Roles('admin')
@@ -9,31 +17,40 @@ export class AdminKeysController {
   constructor(
     private readonly store: SigningKeyStore,
     private readonly rotation: KeyRotationService,
+    private readonly imports: KeyImportService,
   ) {}
 
   /** Key metadata only; private material never leaves the store. */
   @Get()
-  async list() {
-    const rows = await this.store.findAll();
-    return {
-      keys: rows.map((row) => ({
-        kid: row.kid,
-        alg: row.alg,
-        state: row.state,
-        origin: row.origin,
-        created_at: row.createdAt,
-        activate_after: row.activateAfter,
-        activated_at: row.activatedAt,
-        retired_at: row.retiredAt,
-        remove_after: row.removeAfter,
-        removed_at: row.removedAt,
-      })),
-    };
+  async list(): Promise<{ keys: KeyListing[] }> {
+    return { keys: listKeys(await this.store.findAll()) };
   }
 
+  /** Body `{force?: boolean}`; 409 with Retry-After when the next key is too young to be known by verifiers. */
   @Post('rotate')
   @HttpCode(200)
-  rotate(): Promise<{ kid: string }> {
-    return this.rotation.rotateNow();
+  rotate(@Body() body: unknown, @CurrentUser() claims: AccessTokenClaims): Promise<RotationResult> {
+    return this.rotation.rotateNow(actor(claims), { force: readForce(body) });
   }
+
+  @Post('import')
+  @HttpCode(201)
+  import(@Body() body: unknown, @CurrentUser() claims: AccessTokenClaims): Promise<ImportResult> {
+    return this.imports.import(parseImportKeyRequest(body), actor(claims));
+  }
+
+  /** Emergency: out of the JWKS now, private key destroyed, another key signs. */
+  @Post(':kid/revoke')
+  @HttpCode(200)
+  revoke(@Param('kid') kid: string, @CurrentUser() claims: AccessTokenClaims): Promise<{ revoked: string; kid: string }> {
+    return this.rotation.revoke(kid, actor(claims));
+  }
+}
+
+function readForce(body: unknown): boolean {
+  if (body === undefined || body === null || body === '') return false;
+  const force = typeof body === 'object' && !Array.isArray(body) ? (body as { force?: unknown }).force : 'invalid';
+  if (force === undefined) return false;
+  if (typeof force !== 'boolean') throw new IssuerError('invalid_request', 'force must be a boolean');
+  return force;
 }

@@ -1,22 +1,31 @@
-import { Controller, Get, Headers, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ISSUER_PATHS } from '@app/contract';
 import { Public } from '@app/auth-guard';
+import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { SigningKeysService } from './signing-keys.service';
 
-/** Kept below the pending-key lead time, so verifiers always learn a key before it signs. */
-export const JWKS_MAX_AGE_SECONDS = 300;
-
+/**
+ * The JWKS from memory. Its max-age (JWKS_MAX_AGE) is kept below the pending-key lead time by config
+ * validation, so a verifier honouring it always learns a key before that key signs.
+ */
 @Controller()
 export class JwksController {
-  constructor(private readonly keys: SigningKeysService) {}
+  private readonly cacheControl: string;
+
+  constructor(
+    private readonly keys: SigningKeysService,
+    @Inject(ISSUER_CONFIG) config: IssuerConfig,
+  ) {
+    this.cacheControl = `public, max-age=${config.keys.jwksMaxAgeSeconds}`;
+  }
 
   @Public()
   @Get(ISSUER_PATHS.jwks)
   @HttpCode(200)
   jwks(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply): void {
     const etag = this.keys.jwksEtag();
-    reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`).header('etag', etag);
+    reply.header('cache-control', this.cacheControl).header('etag', etag);
     if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag)) {
       reply.code(304).send();
       return;

@@ -1,4 +1,5 @@
-import { generateKeyPairSync, KeyObject, randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPair as generateNodeKeyPair, KeyObject, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { exportJWK } from 'jose';
 import type { SigningAlgorithm } from '../config/issuer.config';
 
@@ -9,11 +10,16 @@ export interface GeneratedKeyPair {
   publicJwk: Record<string, unknown>;
 }
 
-/** One row per algorithm, as jose does it: the generator parameters live in a table, not in branches. */
-const GENERATORS: Record<SigningAlgorithm, () => { privateKey: KeyObject; publicKey: KeyObject }> = {
-  RS256: () => generateKeyPairSync('rsa', { modulusLength: 2048 }),
-  ES256: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }),
-  EdDSA: () => generateKeyPairSync('ed25519'),
+const generate = promisify(generateNodeKeyPair) as (type: string, options?: object) => Promise<{ privateKey: KeyObject; publicKey: KeyObject }>;
+
+/**
+ * One row per algorithm, as jose does it: the generator parameters live in a table, not in branches.
+ * Generation is asynchronous (libuv pool) so a 2048-bit RSA key does not stall requests in flight.
+ */
+const GENERATORS: Record<SigningAlgorithm, () => Promise<{ privateKey: KeyObject; publicKey: KeyObject }>> = {
+  RS256: () => generate('rsa', { modulusLength: 2048 }),
+  ES256: () => generate('ec', { namedCurve: 'P-256' }),
+  EdDSA: () => generate('ed25519'),
 };
 
 export function newKid(): string {
@@ -21,9 +27,14 @@ export function newKid(): string {
 }
 
 export async function generateKeyPair(alg: SigningAlgorithm): Promise<GeneratedKeyPair> {
-  const { privateKey, publicKey } = GENERATORS[alg]();
+  const { privateKey, publicKey } = await GENERATORS[alg]();
   const kid = newKid();
   return { kid, alg, privateKey, publicJwk: await publicJwkOf(publicKey, kid, alg) };
+}
+
+/** A key pair around an existing private key (import). */
+export async function keyPairOf(privateKey: KeyObject, kid: string, alg: SigningAlgorithm): Promise<GeneratedKeyPair> {
+  return { kid, alg, privateKey, publicJwk: await publicJwkOf(createPublicKey(privateKey), kid, alg) };
 }
 
 /** The public JWK with exactly the published members; never private parameters. */

@@ -1,38 +1,145 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditLog } from '../audit/audit-log.service';
+import type { EntityManager } from 'typeorm';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { RevocationWriter } from '../revocation/revocation.writer';
+import { IssuerError } from '../errors/issuer.error';
+import { CLOCK, Clock } from './clock';
+import { KeyActor, KeyChange, KeyChangeNotifier } from './key-change.notifier';
 import { generateKeyPair } from './key-pair.factory';
+import { isIdle, pendingInOrder, planTick } from './key-plan';
+import { keyTiming, KeyTiming, plus } from './key-timing';
 import { SigningKeyEntity } from './signing-key.entity';
 import { SigningKeyStore } from './signing-key.store';
-import { SigningKeysService } from './signing-keys.service';
 
-/** Clock tolerance verifiers may apply; a retired key stays published this long past its last token. */
-export const VERIFIER_CLOCK_TOLERANCE_SECONDS = 60;
+export interface RotationResult {
+  /** The key that signs from now on. */
+  kid: string;
+  retired_kid: string | null;
+  /** How long verifiers have had the new key in the JWKS before its first token. */
+  published_seconds: number;
+}
 
-/** Decides when keys change state. On-demand rotation: a new key signs now, the old one is retired. */
+/**
+ * Decides when keys change state. Every decision is made inside the cluster-wide key lock from the
+ * stored timestamps and CLOCK, so replicas never rotate at once and a restart resumes where the table says.
+ */
 @Injectable()
 export class KeyRotationService {
+  private readonly timing: KeyTiming;
+
   constructor(
     private readonly store: SigningKeyStore,
-    private readonly keys: SigningKeysService,
-    private readonly events: RevocationWriter,
+    private readonly notifier: KeyChangeNotifier,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
-    private readonly audit: AuditLog,
-  ) {}
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.timing = keyTiming(config);
+  }
 
-  async rotateNow(): Promise<{ kid: string }> {
-    const kid = await this.store.withKeyLock(async (manager) => {
-      const now = new Date();
-      const removeAfter = new Date(now.getTime() + (this.config.accessTokenTtl + VERIFIER_CLOCK_TOLERANCE_SECONDS) * 1000);
-      await manager.update(SigningKeyEntity, { state: 'active' }, { state: 'retired', retiredAt: now, removeAfter });
-      const pair = await generateKeyPair(this.config.signingAlgorithm);
-      await this.store.insert(manager, pair, 'active', now);
-      return pair.kid;
+  /** Applies whatever is due now: activation of the next key, removal of expired ones, publication of the next one. */
+  async tick(actor: KeyActor): Promise<KeyChange[]> {
+    const changes = await this.store.withKeyLock((manager) => this.applyDue(manager, this.clock.now()));
+    await this.notifier.committed(changes, actor);
+    return changes;
+  }
+
+  /**
+   * Rotates now by promoting the pending key, which verifiers already hold. A pending key published for
+   * less than max-age + reload interval may be unknown to some verifiers, so it is promoted only with `force`;
+   * otherwise the answer is 409 with Retry-After.
+   */
+  async rotateNow(actor: KeyActor, { force = false } = {}): Promise<RotationResult> {
+    let refusal: IssuerError | undefined;
+    let result: RotationResult | undefined;
+    const changes = await this.store.withKeyLock(async (manager) => {
+      const now = this.clock.now();
+      const done = await this.applyDue(manager, now);
+      const [next] = pendingInOrder(await this.store.findPublished(manager), this.timing);
+      if (!next) throw new IssuerError('temporarily_unavailable', 'no next key could be prepared');
+      const publishedMs = now.getTime() - next.createdAt.getTime();
+      if (publishedMs < this.timing.minPublicationMs && !force) {
+        const wait = Math.ceil((this.timing.minPublicationMs - publishedMs) / 1000);
+        refusal = new IssuerError('conflict', `next key ${next.kid} is published for ${Math.floor(publishedMs / 1000)}s only; verifiers may not know it yet (retry in ${wait}s or force)`, wait);
+        return done;
+      }
+      const retired = await this.promote(manager, next, now, done);
+      const pending = await this.generate(manager, 'pending', now, plus(now, Math.max(this.timing.leadMs, this.timing.rotationIntervalMs)));
+      const published_seconds = Math.floor(publishedMs / 1000);
+      result = { kid: next.kid, retired_kid: retired, published_seconds };
+      const rotated: KeyChange = { type: 'key_rotated', kid: next.kid, details: { retired_kid: retired, forced: force, published_seconds } };
+      return [...done, pending, rotated];
     });
-    await this.keys.reload();
-    await this.events.publish({ type: 'keys-changed' });
-    await this.audit.record('key_rotated', null, { kid });
-    return { kid };
+    await this.notifier.committed(changes, actor);
+    if (refusal) throw refusal;
+    return result!;
+  }
+
+  /**
+   * Emergency: the key leaves the JWKS and loses its private half at once. If it was signing, the pending
+   * key (already published) takes over at once, compromise outweighing its age; failing that a new key.
+   */
+  async revoke(kid: string, actor: KeyActor): Promise<{ revoked: string; kid: string }> {
+    let signer = '';
+    const changes = await this.store.withKeyLock(async (manager) => {
+      const now = this.clock.now();
+      const row = await this.store.findByKid(manager, kid);
+      if (!row) throw new IssuerError('not_found', 'no key with this kid');
+      if (row.state === 'removed') throw new IssuerError('conflict', `key ${kid} is already removed`);
+      await this.store.remove(manager, kid, now, true);
+      const done: KeyChange[] = [{ type: 'key_revoked', kid, details: { previous_state: row.state } }];
+      const [next] = pendingInOrder(await this.store.findPublished(manager), this.timing);
+      if (row.state === 'active' && next) {
+        await this.store.activate(manager, next.kid, now);
+        done.push({ type: 'key_activated', kid: next.kid, details: { reason: 'revocation', replaces: kid } });
+      }
+      done.push(...(await this.applyDue(manager, now)));
+      signer = (await this.store.findPublished(manager)).find((r) => r.state === 'active')?.kid ?? '';
+      return done;
+    });
+    await this.notifier.committed(changes, actor, [kid]);
+    return { revoked: kid, kid: signer };
+  }
+
+  /** The tick's work, for callers that already hold the key lock. */
+  async applyDue(manager: EntityManager, now: Date): Promise<KeyChange[]> {
+    const plan = planTick(await this.store.findPublished(manager), now, this.timing, this.config.signingAlgorithm);
+    if (isIdle(plan)) return [];
+    const changes: KeyChange[] = [];
+    for (const row of plan.remove) {
+      await this.store.remove(manager, row.kid, now);
+      changes.push({ type: 'key_removed', kid: row.kid, details: { reason: 'expired' } });
+    }
+    if (plan.replacePending) {
+      await this.store.remove(manager, plan.replacePending.kid, now);
+      changes.push({ type: 'key_removed', kid: plan.replacePending.kid, details: { reason: `SIGNING_ALG is now ${this.config.signingAlgorithm}` } });
+    }
+    if (plan.activate) await this.promote(manager, plan.activate, now, changes);
+    if (plan.generateActive) changes.push(await this.generate(manager, 'active', now));
+    if (plan.generatePending) changes.push(await this.generate(manager, 'pending', now, plan.generatePending.activateAfter));
+    return changes;
+  }
+
+  /** Retires the active key (if any) and lets `next` sign; returns the retired kid. */
+  async promote(manager: EntityManager, next: SigningKeyEntity, now: Date, changes: KeyChange[]): Promise<string | null> {
+    const retired = await this.retireActive(manager, now, changes);
+    await this.store.activate(manager, next.kid, now);
+    changes.push({ type: 'key_activated', kid: next.kid, details: { alg: next.alg } });
+    return retired;
+  }
+
+  /** The active key stops signing and stays published until its last token has expired. */
+  async retireActive(manager: EntityManager, now: Date, changes: KeyChange[]): Promise<string | null> {
+    const active = (await this.store.findPublished(manager)).find((row) => row.state === 'active');
+    if (!active) return null;
+    const removeAfter = plus(now, this.timing.removalDelayMs);
+    await this.store.retire(manager, active.kid, now, removeAfter);
+    changes.push({ type: 'key_retired', kid: active.kid, details: { remove_after: removeAfter.toISOString() } });
+    return active.kid;
+  }
+
+  private async generate(manager: EntityManager, state: 'active' | 'pending', now: Date, activateAfter?: Date): Promise<KeyChange> {
+    const pair = await generateKeyPair(this.config.signingAlgorithm);
+    await this.store.insert(manager, pair, { state, now, activateAfter });
+    const details = { alg: pair.alg, state, activate_after: activateAfter?.toISOString() };
+    return { type: 'key_generated', kid: pair.kid, details };
   }
 }

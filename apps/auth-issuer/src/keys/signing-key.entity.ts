@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type KeyState = 'pending' | 'active' | 'retired' | 'removed';
+export type KeyOrigin = 'generated' | 'imported';
 
 @Entity('signing_keys')
 export class SigningKeyEntity {
@@ -41,6 +42,10 @@ export class SigningKeyEntity {
   @Column({ name: 'removed_at', type: 'timestamptz', nullable: true })
   removedAt: Date | null;
 
+  /** Set when an operator revoked the key (compromise); it left the JWKS at once. */
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+
   @Column({ type: 'text', default: 'generated' })
-  origin: 'generated' | 'imported';
+  origin: KeyOrigin;
 }

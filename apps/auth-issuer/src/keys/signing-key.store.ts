@@ -5,11 +5,21 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption';
 import type { GeneratedKeyPair } from './key-pair.factory';
-import { KeyState, SigningKeyEntity } from './signing-key.entity';
+import { KeyOrigin, KeyState, SigningKeyEntity } from './signing-key.entity';
 
 const PUBLISHED_STATES: KeyState[] = ['pending', 'active', 'retired'];
 
-/** Persists signing keys; private halves only ever leave it decrypted, in memory. */
+/** Cluster-wide lock id for key changes (migrations use 72_410_001). */
+const KEY_LOCK = 72_410_002;
+
+export interface NewKeyRow {
+  state: 'pending' | 'active';
+  now: Date;
+  activateAfter?: Date | null;
+  origin?: KeyOrigin;
+}
+
+/** Persists signing keys; private halves are encrypted before they reach a row and only ever leave it decrypted, in memory. */
 @Injectable()
 export class SigningKeyStore {
   constructor(
@@ -17,15 +27,15 @@ export class SigningKeyStore {
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
 
-  /** Runs `work` while holding a cluster-wide lock, so replicas never change keys at the same time. */
+  /** Runs `work` in one transaction while holding a cluster-wide lock, so replicas never change keys at the same time. */
   async withKeyLock<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [72_410_002]);
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
       return work(manager);
     });
   }
 
-  async insert(manager: EntityManager, pair: GeneratedKeyPair, state: KeyState, now: Date, extra: Partial<SigningKeyEntity> = {}): Promise<SigningKeyEntity> {
+  async insert(manager: EntityManager, pair: GeneratedKeyPair, { state, now, activateAfter = null, origin = 'generated' }: NewKeyRow): Promise<SigningKeyEntity> {
     const der = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
     const row = manager.create(SigningKeyEntity, {
       kid: pair.kid,
@@ -34,23 +44,60 @@ export class SigningKeyStore {
       publicJwk: pair.publicJwk,
       privateKeyEncrypted: encryptPrivateKey(this.config.keyEncryptionKey, pair.kid, der),
       createdAt: now,
+      activateAfter: state === 'pending' ? activateAfter : null,
       activatedAt: state === 'active' ? now : null,
-      ...extra,
+      origin,
     });
+    der.fill(0);
     return manager.save(row);
   }
 
+  /** Retire must run before activate: the database allows one active key per statement. */
+  async retire(manager: EntityManager, kid: string, now: Date, removeAfter: Date): Promise<void> {
+    await manager.update(SigningKeyEntity, { kid, state: 'active' }, { state: 'retired', retiredAt: now, removeAfter });
+  }
+
+  async activate(manager: EntityManager, kid: string, now: Date): Promise<void> {
+    await manager.update(SigningKeyEntity, { kid, state: 'pending' }, { state: 'active', activatedAt: now });
+  }
+
+  async reschedule(manager: EntityManager, kid: string, activateAfter: Date): Promise<void> {
+    await manager.update(SigningKeyEntity, { kid, state: 'pending' }, { activateAfter });
+  }
+
+  /** Leaves the JWKS and destroys the private key; `revoked` marks an emergency removal. */
+  async remove(manager: EntityManager, kid: string, now: Date, revoked = false): Promise<void> {
+    await manager.update(
+      SigningKeyEntity,
+      { kid, state: In(PUBLISHED_STATES) },
+      { state: 'removed', privateKeyEncrypted: null, removedAt: now, ...(revoked ? { revokedAt: now } : {}) },
+    );
+  }
+
   findPublished(manager: EntityManager = this.dataSource.manager): Promise<SigningKeyEntity[]> {
-    return manager.find(SigningKeyEntity, { where: { state: In(PUBLISHED_STATES) }, order: { createdAt: 'ASC' } });
+    return manager.find(SigningKeyEntity, { where: { state: In(PUBLISHED_STATES) }, order: { createdAt: 'ASC', kid: 'ASC' } });
   }
 
   findAll(manager: EntityManager = this.dataSource.manager): Promise<SigningKeyEntity[]> {
-    return manager.find(SigningKeyEntity, { order: { createdAt: 'ASC' } });
+    return manager.find(SigningKeyEntity, { order: { createdAt: 'ASC', kid: 'ASC' } });
+  }
+
+  findByKid(manager: EntityManager, kid: string): Promise<SigningKeyEntity | null> {
+    return manager.findOne(SigningKeyEntity, { where: { kid } });
   }
 
   privateKeyOf(row: SigningKeyEntity): KeyObject {
     if (!row.privateKeyEncrypted) throw new Error(`key ${row.kid} has no private key`);
-    const der = decryptPrivateKey(this.config.keyEncryptionKey, row.kid, row.privateKeyEncrypted);
-    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    let der: Buffer;
+    try {
+      der = decryptPrivateKey(this.config.keyEncryptionKey, row.kid, row.privateKeyEncrypted);
+    } catch {
+      throw new Error(`cannot decrypt signing key ${row.kid}: KEY_ENCRYPTION_KEY differs from the one it was stored under`);
+    }
+    try {
+      return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    } finally {
+      der.fill(0);
+    }
   }
 }

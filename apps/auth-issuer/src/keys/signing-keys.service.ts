@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHash, KeyObject } from 'node:crypto';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { generateKeyPair } from './key-pair.factory';
 import { KeyRing } from './key-ring';
+import type { SigningKeyEntity } from './signing-key.entity';
 import { SigningKeyStore } from './signing-key.store';
 
-/** How often a replica re-reads the key table, bounding how long it lags another replica's rotation. */
-export const KEY_RELOAD_INTERVAL_MS = 5000;
-
 /**
- * Holds the current KeyRing in memory (signing and JWKS never touch the database per request)
- * and makes sure a signing key exists at first start.
+ * Holds the current KeyRing in memory: signing and the JWKS never touch the database per request.
+ * The ring is re-read after every local change, on every Redis key event, and every KEY_RELOAD_INTERVAL
+ * seconds, which bounds how long a replica can lag another replica's change when a message is lost.
  */
 @Injectable()
 export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -18,6 +16,10 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
   private ring = new KeyRing(undefined, []);
   private etag = '';
   private reloadTimer?: NodeJS.Timeout;
+  private loading?: Promise<void>;
+  private queued?: Promise<void>;
+  /** Only the active key's private half is kept decrypted, and only in memory. */
+  private signerCache?: { kid: string; key: KeyObject };
 
   constructor(
     private readonly store: SigningKeyStore,
@@ -25,9 +27,9 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.ensureActiveKey();
     await this.reload();
-    this.reloadTimer = setInterval(() => void this.reload().catch((e) => this.logger.warn(`key reload failed: ${e}`)), KEY_RELOAD_INTERVAL_MS);
+    const every = this.config.keys.reloadIntervalSeconds * 1000;
+    this.reloadTimer = setInterval(() => void this.reload().catch((e) => this.logger.warn(`key reload failed: ${e}`)), every);
     this.reloadTimer.unref();
   }
 
@@ -43,35 +45,36 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
     return this.etag;
   }
 
-  /** Re-reads the key table into a fresh ring; readers keep the old one until the swap. */
-  async reload(): Promise<void> {
+  /**
+   * Re-reads the key table into a fresh ring; readers keep the old one until the swap.
+   * Reloads never overlap (an older read finishing last would bring back a stale ring): a call
+   * during a load waits for one more load that starts after it.
+   */
+  reload(): Promise<void> {
+    if (!this.loading) {
+      this.loading = this.load().finally(() => (this.loading = undefined));
+      return this.loading;
+    }
+    this.queued ??= this.loading
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.reload();
+      });
+    return this.queued;
+  }
+
+  private async load(): Promise<void> {
     const published = await this.store.findPublished();
     const activeRow = published.find((row) => row.state === 'active');
-    const signer = activeRow ? { kid: activeRow.kid, alg: activeRow.alg, privateKey: this.cachedPrivateKey(activeRow) } : undefined;
+    const signer = activeRow ? { kid: activeRow.kid, alg: activeRow.alg, privateKey: this.signingKeyOf(activeRow) } : undefined;
     const ring = new KeyRing(signer, published);
     this.ring = ring;
     this.etag = `"${createHash('sha256').update(ring.jwksBody).digest('base64url')}"`;
   }
 
-  private privateKeyCache = new Map<string, ReturnType<SigningKeyStore['privateKeyOf']>>();
-
-  private cachedPrivateKey(row: Parameters<SigningKeyStore['privateKeyOf']>[0]) {
-    let key = this.privateKeyCache.get(row.kid);
-    if (!key) {
-      key = this.store.privateKeyOf(row);
-      this.privateKeyCache.clear();
-      this.privateKeyCache.set(row.kid, key);
-    }
-    return key;
-  }
-
-  private async ensureActiveKey(): Promise<void> {
-    await this.store.withKeyLock(async (manager) => {
-      const published = await this.store.findPublished(manager);
-      if (published.some((row) => row.state === 'active')) return;
-      const pair = await generateKeyPair(this.config.signingAlgorithm);
-      await this.store.insert(manager, pair, 'active', new Date());
-      this.logger.log(`generated first signing key kid=${pair.kid} alg=${pair.alg}`);
-    });
+  private signingKeyOf(row: SigningKeyEntity): KeyObject {
+    if (this.signerCache?.kid !== row.kid) this.signerCache = { kid: row.kid, key: this.store.privateKeyOf(row) };
+    return this.signerCache.key;
   }
 }
