@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { KeyRotationService } from './key-rotation.service';
@@ -11,9 +11,9 @@ export const KEY_LIFECYCLE_INTERVAL = 'signing-key-lifecycle';
  * doubled tick, or one on another replica, changes nothing that is not due.
  */
 @Injectable()
-export class KeyRotationScheduler implements OnApplicationBootstrap {
+export class KeyRotationScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('KeyRotation');
-  private running = false;
+  private running?: Promise<void>;
 
   constructor(
     private readonly rotation: KeyRotationService,
@@ -30,16 +30,21 @@ export class KeyRotationScheduler implements OnApplicationBootstrap {
     this.registry.addInterval(KEY_LIFECYCLE_INTERVAL, timer);
   }
 
-  private async runTick(): Promise<void> {
+  /** Stops ticking before the database connection closes, letting a tick in flight finish. */
+  async onModuleDestroy(): Promise<void> {
+    if (this.registry.doesExist('interval', KEY_LIFECYCLE_INTERVAL)) this.registry.deleteInterval(KEY_LIFECYCLE_INTERVAL);
+    await this.running;
+  }
+
+  private runTick(): void {
     // A slow tick (database stall) is not stacked on by the next one.
     if (this.running) return;
-    this.running = true;
-    try {
-      await this.rotation.tick({ subject: null, via: 'schedule' });
-    } catch (error) {
-      this.logger.warn(`key lifecycle tick failed; retrying next tick: ${error instanceof Error ? error.message : error}`);
-    } finally {
-      this.running = false;
-    }
+    this.running = this.rotation
+      .tick({ subject: null, via: 'schedule' })
+      .then(
+        () => undefined,
+        (error: unknown) => this.logger.warn(`key lifecycle tick failed; retrying next tick: ${error instanceof Error ? error.message : error}`),
+      )
+      .finally(() => (this.running = undefined));
   }
 }

@@ -113,7 +113,10 @@ export class KeyRotationService {
       changes.push({ type: 'key_removed', kid: plan.replacePending.kid, details: { reason: `SIGNING_ALG is now ${this.config.signingAlgorithm}` } });
     }
     if (plan.activate) await this.promote(manager, plan.activate, now, changes);
-    if (plan.generateActive) changes.push(await this.generate(manager, 'active', now));
+    if (plan.generateActive) {
+      const generated = await this.generate(manager, 'active', now);
+      changes.push(generated, { type: 'key_activated', kid: generated.kid, details: { alg: generated.details?.alg } });
+    }
     if (plan.generatePending) changes.push(await this.generate(manager, 'pending', now, plan.generatePending.activateAfter));
     return changes;
   }
