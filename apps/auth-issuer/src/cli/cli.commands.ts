@@ -31,6 +31,7 @@ export const COMMANDS: Record<string, Command> = {
   'users:create': {
     usage: 'users:create <username> [--roles admin,user]   (password read from stdin, never from arguments)',
     async run(app, args, actor, out) {
+      if (args.some((arg) => arg.startsWith('--password'))) throw new UsageError('passwords are read from stdin, never from arguments (where ps and shell history keep them)');
       const { values, positionals } = flags(args, { roles: { type: 'string' } }, 1);
       const roles = (values.roles ?? 'user').split(',').map((role) => role.trim()).filter(Boolean);
       const password = await readSecretLine('password: ');
