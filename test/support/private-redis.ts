@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import Redis from 'ioredis';
+import { connect } from 'node:net';
 import { freePort } from './free-port';
 
 /**
@@ -44,13 +44,24 @@ export class PrivateRedis {
   private async waitForPing(): Promise<void> {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
-      probe.on('error', () => undefined);
-      const ok = await probe.connect().then(() => probe.ping()).then(() => true, () => false);
-      probe.disconnect();
-      if (ok) return;
+      if (await this.ping()) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`private redis-server on port ${this.port} did not answer within 10 s`);
+  }
+
+  /** One inline PING over a bare socket: no client library, so nothing lingers afterwards. */
+  private ping(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const socket = connect(this.port, '127.0.0.1');
+      const done = (ok: boolean) => {
+        socket.destroy();
+        resolve(ok);
+      };
+      socket.setTimeout(500, () => done(false));
+      socket.once('error', () => done(false));
+      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+    });
   }
 }
