@@ -49,7 +49,7 @@ async function start(teardown: Teardown, signal: AbortSignal): Promise<string[]>
   env.DATABASE_URL = postgres.url;
   env.REDIS_URL = redis.url;
   // With ISSUER_PORT moved, the services must trust the issuer where it really listens.
-  env.ISSUER_URL ??= `http://localhost:${ports[0]}`;
+  if (!env.ISSUER_URL?.trim()) env.ISSUER_URL = `http://localhost:${ports[0]}`;
 
   const lines: string[] = [];
   for (const [index, app] of APPS.entries()) {

@@ -27,7 +27,7 @@ describe('operator CLI', () => {
   afterAll(() => system?.stop());
 
   it.each([
-    ['DATABASE_URL', { DATABASE_URL: '' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://db.example/keys' }],
     ['KEY_PUBLISH_LEAD_TIME', { KEY_PUBLISH_LEAD_TIME: '10' }],
   ])('validates config like the server: a bad %s is one line and a non-zero exit', async (variable, extra) => {
     const result = await run(['keys:list'], '', extra);

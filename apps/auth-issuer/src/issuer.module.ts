@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AUTH_COOKIE_GUARD_OPTION } from '@app/contract';
 import { AuthGuardModule } from '@app/auth-guard';
 import { AuditLog } from './audit/audit-log.service';
 import { AuthController } from './auth/auth.controller';
@@ -20,6 +21,8 @@ import { Clock } from './keys/clock';
 import { issuerKeysModule, KEY_LIFECYCLE_PROVIDERS } from './keys/issuer-keys.module';
 import { KeyEventsListener } from './keys/key-events.listener';
 import { KeyRotationScheduler } from './keys/key-rotation.scheduler';
+import { OAuthController } from './oauth/oauth.controller';
+import { OAUTH_PROVIDERS } from './oauth/oauth.providers';
 import { ISSUER_REDIS, IssuerRedisModule } from './redis/redis.module';
 import { RefreshTokensService } from './refresh/refresh-tokens.service';
 import { RevocationWriter } from './revocation/revocation.writer';
@@ -57,10 +60,11 @@ export class IssuerModule {
             keySource,
             redis,
             redisPrefix: config.redisPrefix,
+            cookie: config.cookieDelivery ? AUTH_COOKIE_GUARD_OPTION : undefined,
           }),
         }),
       ],
-      controllers: [AuthController, JwksController, DiscoveryController, AdminKeysController, HealthController],
+      controllers: [AuthController, OAuthController, JwksController, DiscoveryController, AdminKeysController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: IssuerErrorFilter },
         AuditLog,
@@ -76,6 +80,7 @@ export class IssuerModule {
         ...KEY_LIFECYCLE_PROVIDERS,
         KeyRotationScheduler,
         KeyEventsListener,
+        ...OAUTH_PROVIDERS,
       ],
     };
   }

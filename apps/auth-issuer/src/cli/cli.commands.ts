@@ -11,7 +11,9 @@ import { readKeyInput, readSecretLine } from './cli-input';
 import { UsageError } from './usage.error';
 
 type Out = (line: string) => void;
-export interface Command {
+
+/** A command that runs inside the issuer's CLI application context (see issuer-context.command.ts). */
+export interface ContextCommand {
   usage: string;
   run(app: INestApplicationContext, args: string[], actor: KeyActor, out: Out): Promise<void>;
 }
@@ -27,7 +29,7 @@ function flags<T extends Record<string, { type: 'string' | 'boolean' }>>(args: s
   }
 }
 
-export const COMMANDS: Record<string, Command> = {
+export const ISSUER_COMMANDS: Record<string, ContextCommand> = {
   'users:create': {
     usage: 'users:create <username> [--roles admin,user]   (password read from stdin, never from arguments)',
     async run(app, args, actor, out) {

@@ -22,6 +22,8 @@ export interface IssuerConfig {
   keyEncryptionKey: Buffer;
   keys: KeyLifecycleConfig;
   dataDir: string;
+  /** AUTH_COOKIE=1: browser apps may ask login for HttpOnly cookies, and the issuer's guard reads them. */
+  cookieDelivery: boolean;
 }
 
 const THIRTY_DAYS = 30 * 24 * 3600;
@@ -50,5 +52,6 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
     keys: loadKeyLifecycleConfig(env),
     keyEncryptionKey: resolveKeyEncryptionKey(env, production, dataDir),
     dataDir,
+    cookieDelivery: readEnum(env, 'AUTH_COOKIE', ['0', '1'], '0') === '1',
   };
 }

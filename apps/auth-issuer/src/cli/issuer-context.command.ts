@@ -1,0 +1,71 @@
+import { NestFactory } from '@nestjs/core';
+import type Redis from 'ioredis';
+import { userInfo } from 'node:os';
+import { ConfigError } from '@app/platform';
+import { loadIssuerConfig } from '../config/issuer.config';
+import { runMigrations } from '../database/run-migrations';
+import { IssuerError } from '../errors/issuer.error';
+import type { KeyActor } from '../keys/key-change.notifier';
+import { ISSUER_REDIS } from '../redis/redis.module';
+import { cliDatabaseUrl } from './cli-database';
+import type { ContextCommand } from './cli.commands';
+import { CliModule } from './cli.module';
+import { UsageError } from './usage.error';
+
+/**
+ * Runs a key or user command on the issuer's database, with config validated exactly like the server's.
+ * DATABASE_URL falls back to `npm start`'s embedded PostgreSQL; without REDIS_URL changes are not
+ * announced and running issuers pick them up within KEY_RELOAD_INTERVAL. Exit codes: 0 done,
+ * 1 refused or failed, 2 usage.
+ */
+export function issuerContextCommand(command: ContextCommand) {
+  return async (args: string[], env: NodeJS.ProcessEnv): Promise<number> => {
+    try {
+      const redisUrl = env.REDIS_URL?.trim();
+      if (!redisUrl) console.error('warning: REDIS_URL unset; running issuers pick up key changes within KEY_RELOAD_INTERVAL');
+      const config = loadIssuerConfig({ ...env, DATABASE_URL: cliDatabaseUrl(env), REDIS_URL: redisUrl || 'memory://cli' });
+      await runMigrations(config.databaseUrl);
+      const app = await NestFactory.createApplicationContext(CliModule.forConfig(config), { logger: ['error', 'warn'], abortOnError: false });
+      try {
+        await redisReady(app.get<Redis>(ISSUER_REDIS));
+        await command.run(app, args, operator(), (line) => console.log(line));
+        return 0;
+      } finally {
+        await app.close();
+      }
+    } catch (error) {
+      return report(error, command);
+    }
+  };
+}
+
+function report(error: unknown, command: ContextCommand): number {
+  if (error instanceof UsageError) {
+    console.error(`usage error: ${error.message}\nusage: ${command.usage}`);
+    return 2;
+  }
+  if (error instanceof ConfigError) console.error(`config error: ${error.message}`);
+  else if (error instanceof IssuerError) console.error(`error: ${error.code}: ${error.description}`);
+  else console.error(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  return 1;
+}
+
+/** Key changes are announced on Redis so replicas reload at once; without it they still do within KEY_RELOAD_INTERVAL. */
+async function redisReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return;
+  const ready = new Promise<boolean>((resolve) => {
+    redis.once('ready', () => resolve(true));
+    setTimeout(() => resolve(false), 3000).unref();
+  });
+  if (!(await ready)) console.error('warning: Redis unreachable; running issuers pick up key changes within KEY_RELOAD_INTERVAL');
+}
+
+function operator(): KeyActor {
+  let name = 'unknown';
+  try {
+    name = userInfo().username;
+  } catch {
+    // no passwd entry in some containers
+  }
+  return { subject: `cli:${name}`, via: 'cli' };
+}
