@@ -54,14 +54,14 @@ describe('scheduled key lifecycle (controllable clock)', () => {
     expect(await statuses(after)).toEqual([200, 200]);
     expect(await statuses(before)).toEqual([200, 200]);
 
-    await moveTo(exp - 2000);
+    await moveTo(exp - 10_000); // the clock keeps running while ticks are awaited: margins of 10 s
     expect(await statuses(before)).toEqual([200, 200]);
     expect(await jwksKids(system.issuerUrl)).toContain(first.kid);
 
     system.clock.set(exp + 6000); // past exp and the guards' 5 s tolerance
     expect(await statuses(before)).toEqual([401, 401]);
 
-    await moveTo(Date.parse(retired.remove_after!) - 1000);
+    await moveTo(Date.parse(retired.remove_after!) - 10_000);
     expect(await jwksKids(system.issuerUrl)).toContain(first.kid);
     const [kept] = await system.sql<{ private_key_encrypted: string | null }>('SELECT private_key_encrypted FROM signing_keys WHERE kid = $1', [first.kid]);
     expect(kept.private_key_encrypted).toEqual(expect.any(String));
