@@ -7,7 +7,6 @@ import { CLOCK, SYSTEM_CLOCK } from '../keys/clock';
 import { KEY_LIFECYCLE_PROVIDERS } from '../keys/issuer-keys.module';
 import { SigningKeyStore } from '../keys/signing-key.store';
 import { IssuerRedisModule } from '../redis/redis.module';
-import { RevocationWriter } from '../revocation/revocation.writer';
 import { PasswordHasher } from '../users/password.hasher';
 import { UsersService } from '../users/users.service';
 
@@ -33,7 +32,6 @@ export class CliModule {
         SigningKeyStore,
         { provide: CLOCK, useValue: SYSTEM_CLOCK },
         AuditLog,
-        RevocationWriter,
         PasswordHasher,
         UsersService,
         ...KEY_LIFECYCLE_PROVIDERS,

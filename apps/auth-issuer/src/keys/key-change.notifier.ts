@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AuditLog } from '../audit/audit-log.service';
 import type { AuditDetails, AuditEventType } from '../audit/audit-event.types';
-import { RevocationWriter } from '../revocation/revocation.writer';
+import { KeyEventsPublisher } from './key-events.publisher';
 import { SigningKeysService } from './signing-keys.service';
 
 /** One committed state change of one key, as it goes to the audit log. */
@@ -27,7 +27,7 @@ export class KeyChangeNotifier {
 
   constructor(
     private readonly audit: AuditLog,
-    private readonly events: RevocationWriter,
+    private readonly events: KeyEventsPublisher,
     // Absent in the CLI, which holds no key ring.
     @Optional() private readonly keys?: SigningKeysService,
   ) {}

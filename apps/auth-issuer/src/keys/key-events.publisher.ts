@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { IssuerEvent, redisKeys } from '@app/contract';
+import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
+import { ISSUER_REDIS } from '../redis/redis.module';
+
+/**
+ * Announces key changes on the events channel every issuer replica and guard listens to. Best effort:
+ * a lost message only delays replicas to their next periodic reload and guards to their next JWKS refresh.
+ */
+@Injectable()
+export class KeyEventsPublisher {
+  private readonly channel: string;
+
+  constructor(
+    @Inject(ISSUER_REDIS) private readonly redis: Redis,
+    @Inject(ISSUER_CONFIG) config: IssuerConfig,
+  ) {
+    this.channel = redisKeys(config.redisPrefix).events;
+  }
+
+  async publish(event: Extract<IssuerEvent, { type: 'keys-changed' | 'key-revoked' }>): Promise<void> {
+    await this.redis.publish(this.channel, JSON.stringify(event)).catch(() => undefined);
+  }
+}
