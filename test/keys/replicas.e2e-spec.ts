@@ -55,9 +55,9 @@ const etagOf = async (issuer: IssuerProcess) => (await call('GET', `${issuer.url
 
 describe('two issuer processes on one database', () => {
   let replicas: Replicas;
-  // Short cache and reload so a non-forced rotation is allowed after 3 s; the documented lag bound is the reload interval.
+  // The documented lag bound between replicas is the reload interval (2 s here); Redis events make it far shorter.
   beforeAll(async () => {
-    replicas = await startReplicas({ JWKS_MAX_AGE: '1', KEY_RELOAD_INTERVAL: '2' });
+    replicas = await startReplicas({ KEY_RELOAD_INTERVAL: '2' });
   });
   afterAll(() => replicas?.stop());
 
@@ -70,9 +70,9 @@ describe('two issuer processes on one database', () => {
     expect(await kidOf(replicas.a)).toBe(await kidOf(replicas.b));
   });
 
-  it('racing forced rotations on both end with exactly one active key, and both sign with it', async () => {
+  it('racing rotations on both end with exactly one active key, and both sign with it', async () => {
     const admin = (await login(replicas.a.url, 'admin', 'admin-password')).access_token;
-    const rotate = (issuer: IssuerProcess) => call('POST', `${issuer.url}/admin/keys/rotate`, { token: admin, json: { force: true } });
+    const rotate = (issuer: IssuerProcess) => call('POST', `${issuer.url}/admin/keys/rotate`, { token: admin });
     const results = await Promise.all([replicas.a, replicas.b, replicas.a, replicas.b, replicas.a, replicas.b].map(rotate));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(new Set(results.map((r) => r.body.kid)).size).toBe(6); // serialized: each promoted a different key
@@ -84,14 +84,6 @@ describe('two issuer processes on one database', () => {
     await eventually(async () => (await kidOf(replicas.a)) === active && (await kidOf(replicas.b)) === active, 4000, 'both replicas signing with the active key');
     expect(await etagOf(replicas.a)).toBe(await etagOf(replicas.b));
     console.log(`replicas converged on the new active key in ${Date.now() - started} ms (bound: KEY_RELOAD_INTERVAL=2 s)`);
-  });
-
-  it('racing a normal rotation: one promotes the pre-published key, the other finds only a fresh one (409)', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 3200)); // the next key becomes older than max-age + reload
-    const admin = (await login(replicas.b.url, 'admin', 'admin-password')).access_token;
-    const results = await Promise.all([replicas.a, replicas.b].map((issuer) => call('POST', `${issuer.url}/admin/keys/rotate`, { token: admin })));
-    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-    expect(await activeKids()).toEqual([results.find((r) => r.status === 200)!.body.kid]);
   });
 
   it('never logs private key material', () => {

@@ -53,11 +53,12 @@ export const ISSUER_COMMANDS: Record<string, ContextCommand> = {
     },
   },
   'keys:rotate': {
-    usage: 'keys:rotate [--force]   (promotes the pre-published next key; --force also promotes one verifiers may not know yet)',
+    usage: 'keys:rotate   (the pre-published next key signs from now on)',
     async run(app, args, actor, out) {
-      const { values } = flags(args, { force: { type: 'boolean' } });
-      const result = await app.get(KeyRotationService).rotateNow(actor, { force: values.force ?? false });
+      flags(args, {});
+      const result = await app.get(KeyRotationService).rotateNow(actor);
       out(`rotated: ${result.kid} signs now (published ${result.published_seconds}s before); retired ${result.retired_kid ?? 'none'}`);
+      if (!result.prepublished) out('note: published for less than JWKS_MAX_AGE + KEY_RELOAD_INTERVAL; verifiers without push refetch the JWKS on its first token');
     },
   },
   'keys:revoke': {

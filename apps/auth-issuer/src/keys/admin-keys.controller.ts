@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import type { AccessTokenClaims } from '@app/contract';
 import { CurrentUser, Roles } from '@app/auth-guard';
-import { IssuerError } from '../errors/issuer.error';
 import type { KeyActor } from './key-change.notifier';
 import { parseImportKeyRequest } from './key-import.parser';
 import { ImportResult, KeyImportService } from './key-import.service';
@@ -26,11 +25,11 @@ export class AdminKeysController {
     return { keys: listKeys(await this.store.findAll()) };
   }
 
-  /** Body `{force?: boolean}`; 409 with Retry-After when the next key is too young to be known by verifiers. */
+  /** The pre-published next key signs from now on; 200 `{kid, retired_kid, published_seconds, prepublished}`. */
   @Post('rotate')
   @HttpCode(200)
-  rotate(@Body() body: unknown, @CurrentUser() claims: AccessTokenClaims): Promise<RotationResult> {
-    return this.rotation.rotateNow(actor(claims), { force: readForce(body) });
+  rotate(@CurrentUser() claims: AccessTokenClaims): Promise<RotationResult> {
+    return this.rotation.rotateNow(actor(claims));
   }
 
   @Post('import')
@@ -47,10 +46,3 @@ export class AdminKeysController {
   }
 }
 
-function readForce(body: unknown): boolean {
-  if (body === undefined || body === null || body === '') return false;
-  const force = typeof body === 'object' && !Array.isArray(body) ? (body as { force?: unknown }).force : 'invalid';
-  if (force === undefined) return false;
-  if (typeof force !== 'boolean') throw new IssuerError('invalid_request', 'force must be a boolean');
-  return force;
-}

@@ -16,6 +16,8 @@ export interface RotationResult {
   retired_kid: string | null;
   /** How long verifiers have had the new key in the JWKS before its first token. */
   published_seconds: number;
+  /** Published for at least JWKS max-age + reload interval: every verifier honouring max-age holds it. */
+  prepublished: boolean;
 }
 
 /**
@@ -43,12 +45,12 @@ export class KeyRotationService {
   }
 
   /**
-   * Rotates now by promoting the pending key, which verifiers already hold. A pending key published for
-   * less than max-age + reload interval may be unknown to some verifiers, so it is promoted only with `force`;
-   * otherwise the answer is 409 with Retry-After.
+   * Rotates now (contract: 200 with the kid that signs from now on). It promotes the pending key, which
+   * is normally published for a whole rotation interval, so verifiers already hold it; `prepublished` is
+   * false only when it is younger than max-age + reload (a rotation right after another one, or right
+   * after first start), when verifiers without push learn it by one JWKS refetch on its first token.
    */
-  async rotateNow(actor: KeyActor, { force = false } = {}): Promise<RotationResult> {
-    let refusal: IssuerError | undefined;
+  async rotateNow(actor: KeyActor): Promise<RotationResult> {
     let result: RotationResult | undefined;
     const changes = await this.store.withKeyLock(async (manager) => {
       const now = this.clock.now();
@@ -56,20 +58,15 @@ export class KeyRotationService {
       const [next] = pendingInOrder(await this.store.findPublished(manager), this.timing);
       if (!next) throw new IssuerError('temporarily_unavailable', 'no next key could be prepared');
       const publishedMs = now.getTime() - next.createdAt.getTime();
-      if (publishedMs < this.timing.minPublicationMs && !force) {
-        const wait = Math.ceil((this.timing.minPublicationMs - publishedMs) / 1000);
-        refusal = new IssuerError('conflict', `next key ${next.kid} is published for ${Math.floor(publishedMs / 1000)}s only; verifiers may not know it yet (retry in ${wait}s or force)`, wait);
-        return done;
-      }
       const retired = await this.promote(manager, next, now, done);
       const pending = await this.generate(manager, 'pending', now, plus(now, Math.max(this.timing.leadMs, this.timing.rotationIntervalMs)));
       const published_seconds = Math.floor(publishedMs / 1000);
-      result = { kid: next.kid, retired_kid: retired, published_seconds };
-      const rotated: KeyChange = { type: 'key_rotated', kid: next.kid, details: { retired_kid: retired, forced: force, published_seconds } };
+      const prepublished = publishedMs >= this.timing.minPublicationMs;
+      result = { kid: next.kid, retired_kid: retired, published_seconds, prepublished };
+      const rotated: KeyChange = { type: 'key_rotated', kid: next.kid, details: { retired_kid: retired, published_seconds, prepublished } };
       return [...done, pending, rotated];
     });
     await this.notifier.committed(changes, actor);
-    if (refusal) throw refusal;
     return result!;
   }
 

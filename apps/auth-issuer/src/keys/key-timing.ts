@@ -8,7 +8,7 @@ export interface KeyTiming {
   leadMs: number;
   /**
    * The least publication after which every verifier knows a key: another replica's reload
-   * plus one JWKS cache lifetime. On-demand rotation refuses (without force) to promote a younger key.
+   * plus one JWKS cache lifetime. An on-demand rotation to a younger key reports prepublished: false.
    */
   minPublicationMs: number;
   /**
