@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { Client } from 'pg';
+import { KEY_LOCK } from '../../apps/auth-issuer/src/keys/signing-key.store';
 import { call, decodeJwt, login } from '../support/http';
 import { adminKeys, byState, eventually, jwksKids, KeysSystem, startKeysSystem } from './support/keys-system';
 
@@ -53,6 +55,25 @@ describe('GET /admin/keys and POST /admin/keys/rotate', () => {
     expect(await statuses(token)).toEqual([200, 200]);
     const [audit] = await system.sql<{ subject: string; details: Record<string, unknown> }>(`SELECT subject, details FROM audit_events WHERE type = 'key_rotated'`);
     expect(audit).toEqual({ subject: decodeJwt(admin).payload.sub, details: expect.objectContaining({ kid: pending.kid, retired_kid: active.kid, via: 'api', prepublished: true }) });
+  });
+
+  it('answers 503 with Retry-After, changing nothing, while another holder keeps the key lock past the statement timeout', async () => {
+    const before = await adminKeys(system);
+    const admin = await system.adminToken();
+    const holder = new Client({ connectionString: system.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
+      const response = await post('/rotate', admin);
+      expect(response.status).toBe(503);
+      expect(response.body.error).toBe('temporarily_unavailable');
+      expect(response.headers.get('retry-after')).toBe('1');
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect(await adminKeys(system)).toEqual(before);
   });
 
   it('rotating again at once promotes the key published moments ago and says it was not pre-published', async () => {

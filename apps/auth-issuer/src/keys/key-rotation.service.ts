@@ -4,7 +4,7 @@ import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
 import { CLOCK, Clock } from './clock';
 import { KeyActor, KeyChange, KeyChangeNotifier } from './key-change.notifier';
-import { generateKeyPair } from './key-pair.factory';
+import { GeneratedKeyPair, generateKeyPair } from './key-pair.factory';
 import { isIdle, pendingInOrder, planTick } from './key-plan';
 import { keyTiming, KeyTiming, plus } from './key-timing';
 import { SigningKeyEntity } from './signing-key.entity';
@@ -52,6 +52,8 @@ export class KeyRotationService {
    */
   async rotateNow(actor: KeyActor): Promise<RotationResult> {
     let result: RotationResult | undefined;
+    // Generated before taking the lock, so concurrent rotations wait for each other's row updates only.
+    const nextPair = await generateKeyPair(this.config.signingAlgorithm);
     const changes = await this.store.withKeyLock(async (manager) => {
       const now = this.clock.now();
       const done = await this.applyDue(manager, now);
@@ -59,7 +61,7 @@ export class KeyRotationService {
       if (!next) throw new IssuerError('temporarily_unavailable', 'no next key could be prepared');
       const publishedMs = now.getTime() - next.createdAt.getTime();
       const retired = await this.promote(manager, next, now, done);
-      const pending = await this.generate(manager, 'pending', now, plus(now, Math.max(this.timing.leadMs, this.timing.rotationIntervalMs)));
+      const pending = await this.generate(manager, 'pending', now, plus(now, Math.max(this.timing.leadMs, this.timing.rotationIntervalMs)), nextPair);
       const published_seconds = Math.floor(publishedMs / 1000);
       const prepublished = publishedMs >= this.timing.minPublicationMs;
       result = { kid: next.kid, retired_kid: retired, published_seconds, prepublished };
@@ -136,8 +138,8 @@ export class KeyRotationService {
     return active.kid;
   }
 
-  private async generate(manager: EntityManager, state: 'active' | 'pending', now: Date, activateAfter?: Date): Promise<KeyChange> {
-    const pair = await generateKeyPair(this.config.signingAlgorithm);
+  private async generate(manager: EntityManager, state: 'active' | 'pending', now: Date, activateAfter?: Date, ready?: GeneratedKeyPair): Promise<KeyChange> {
+    const pair = ready ?? (await generateKeyPair(this.config.signingAlgorithm));
     await this.store.insert(manager, pair, { state, now, activateAfter });
     const details = { alg: pair.alg, state, activate_after: activateAfter?.toISOString() };
     return { type: 'key_generated', kid: pair.kid, details };

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
+import { IssuerError } from '../errors/issuer.error';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption';
 import type { GeneratedKeyPair } from './key-pair.factory';
 import { KeyOrigin, KeyState, SigningKeyEntity } from './signing-key.entity';
@@ -10,7 +11,7 @@ import { KeyOrigin, KeyState, SigningKeyEntity } from './signing-key.entity';
 const PUBLISHED_STATES: KeyState[] = ['pending', 'active', 'retired'];
 
 /** Cluster-wide lock id for key changes (migrations use 72_410_001). */
-const KEY_LOCK = 72_410_002;
+export const KEY_LOCK = 72_410_002;
 
 export interface NewKeyRow {
   state: 'pending' | 'active';
@@ -29,10 +30,19 @@ export class SigningKeyStore {
 
   /** Runs `work` in one transaction while holding a cluster-wide lock, so replicas never change keys at the same time. */
   async withKeyLock<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
-      return work(manager);
-    });
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
+        return work(manager);
+      });
+    } catch (error) {
+      // statement_timeout while queued behind other key changes: nothing was applied, the caller may retry.
+      const failure = error as { code?: string; driverError?: { code?: string } };
+      if ((failure.code ?? failure.driverError?.code) === '57014') {
+        throw new IssuerError('temporarily_unavailable', 'signing keys are being changed elsewhere; retry', 1);
+      }
+      throw error;
+    }
   }
 
   async insert(manager: EntityManager, pair: GeneratedKeyPair, { state, now, activateAfter = null, origin = 'generated' }: NewKeyRow): Promise<SigningKeyEntity> {
