@@ -3,8 +3,8 @@ import { AccessTokenClaims, redisKeys } from '@app/contract';
 import { VerificationError } from '../verify/verification.error';
 
 /**
- * Checks the issuer's denylist (`jti`) and the subject's log-out-everywhere cut-off
- * in one round trip. Redis errors surface as ERR_REVOCATION_UNAVAILABLE so the guard can fail closed.
+ * Checks the issuer's denylist (`jti`) and the subject's log-out-everywhere cut-off in one round trip,
+ * on every request. Redis errors surface as ERR_REVOCATION_UNAVAILABLE so the guard can fail closed.
  */
 export class RevocationChecker {
   private readonly keys: ReturnType<typeof redisKeys>;
@@ -25,6 +25,9 @@ export class RevocationChecker {
       throw new VerificationError('ERR_REVOCATION_UNAVAILABLE', error instanceof Error ? error.message : String(error));
     }
     if (denied !== null) throw new VerificationError('ERR_TOKEN_REVOKED', 'jti denied');
-    if (cutoff !== null && claims.iat <= Number(cutoff)) throw new VerificationError('ERR_TOKEN_REVOKED', 'issued before cut-off');
+    if (cutoff === null) return;
+    const at = Number(cutoff);
+    // An unreadable cut-off is treated as "everything before now": refusing is the safe reading.
+    if (!Number.isFinite(at) || claims.iat <= at) throw new VerificationError('ERR_TOKEN_REVOKED', 'issued before cut-off');
   }
 }
