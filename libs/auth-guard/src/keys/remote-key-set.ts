@@ -125,12 +125,12 @@ export class RemoteKeySet implements KeySource {
     clearTimeout(this.timer);
     const healthy = this.loaded && this.pushConnected !== false;
     const period = healthy ? this.options.refreshIntervalMs : this.options.cooldownMs;
-    // ±10% jitter so a fleet of guards does not refresh in lockstep.
+    // Up to 10% jitter (never less than the period) so a fleet of guards does not refresh in lockstep.
     this.timer = setTimeout(() => {
       // Background fetches respect the cooldown too, so the issuer never sees two within one.
       const due = this.now() - this.lastFetchAt >= this.options.cooldownMs;
       void (due ? this.refresh() : Promise.resolve()).catch(noop).finally(() => this.running && this.schedule());
-    }, period * (0.9 + Math.random() * 0.2));
+    }, period * (1 + Math.random() * 0.1));
     this.timer.unref();
   }
 

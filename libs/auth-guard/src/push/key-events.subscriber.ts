@@ -16,6 +16,7 @@ const noop = () => undefined;
  */
 export class KeyEventsSubscriber {
   private subscribed = false;
+  private subscribing = false;
   private stopped = false;
   /** Refetches caused by (re)subscribing; for tests. */
   resyncCount = 0;
@@ -63,12 +64,16 @@ export class KeyEventsSubscriber {
   }
 
   private async subscribe(): Promise<void> {
-    if (this.stopped) return;
+    // A reconnect always passes through 'close' (markDown) first, so a live subscription needs nothing.
+    if (this.stopped || this.subscribed || this.subscribing) return;
+    this.subscribing = true;
     try {
       await this.connection.subscribe(this.channel);
     } catch (error) {
       this.logger.warn(`cannot subscribe to ${this.channel}: ${error instanceof Error ? error.message : String(error)}`);
       return;
+    } finally {
+      this.subscribing = false;
     }
     this.subscribed = true;
     this.keys.setPushConnected?.(true);
