@@ -16,6 +16,8 @@ export interface TestSystem {
   /** The env the issuer was started with; reuse it to start more processes on the same stores. */
   issuerEnv: NodeJS.ProcessEnv;
   serviceEnv(port: number): NodeJS.ProcessEnv;
+  /** Stops only the issuer (the services keep running), e.g. to show they survive its outage. */
+  stopIssuer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,8 +47,9 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}, { services = 
     await redis.cleanup().catch(() => undefined);
     await database.drop();
   };
+  let issuer: RunningApp | undefined;
   try {
-    apps.push(await startIssuer(issuerEnv));
+    apps.push((issuer = await startIssuer(issuerEnv)));
     if (services) {
       apps.push(await startOrdersApi(serviceEnv(ordersPort)));
       apps.push(await startBillingApi(serviceEnv(billingPort)));
@@ -64,6 +67,10 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}, { services = 
     redisPrefix: redis.prefix,
     issuerEnv,
     serviceEnv,
+    stopIssuer: async () => {
+      const running = apps.indexOf(issuer!);
+      if (running >= 0) await apps.splice(running, 1)[0].close();
+    },
     stop,
   };
 }

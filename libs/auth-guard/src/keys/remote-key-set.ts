@@ -160,8 +160,12 @@ export class RemoteKeySet implements KeySource {
         this.keys = result.keys;
         this.algs = algorithmsOf(result.keys);
         this.etag = result.etag;
-        this.loaded = true;
         this.unknownKids.clear();
+        if (!this.loaded) {
+          this.loaded = true;
+          // Leave the cold retry pace for the normal one.
+          if (this.running) this.schedule();
+        }
       }
       this.lastSuccessAt = this.now();
     } catch (error) {

@@ -1,0 +1,54 @@
+import { call, login } from '../support/http';
+import { startTestSystem, TestSystem } from '../support/test-system';
+import { TokenForge } from '../support/token-forge';
+
+/**
+ * Real SSO across the two resource services: each has its own audience; one user token whose `aud`
+ * lists both works at both; a token for one is refused by the other. Then the issuer goes away.
+ */
+describe('two resource services, two audiences, one sign-on', () => {
+  let system: TestSystem;
+  let forge: TokenForge;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    forge = await TokenForge.fromDatabase(system.databaseUrl, system.issuerEnv.KEY_ENCRYPTION_KEY!);
+  }, 30_000);
+  afterAll(() => system?.stop());
+
+  const statusAt = async (service: string, token: string) => (await call('GET', `${service}/me`, { token })).status;
+
+  it('accepts a user token whose aud lists both services at both', async () => {
+    const { access_token } = await login(system.issuerUrl, 'alice', 'alice-password');
+    expect(await statusAt(system.ordersUrl, access_token)).toBe(200);
+    expect(await statusAt(system.billingUrl, access_token)).toBe(200);
+    const both = forge.sign(system.issuerUrl, { aud: ['orders-api', 'billing-api'] });
+    expect(await statusAt(system.ordersUrl, both)).toBe(200);
+    expect(await statusAt(system.billingUrl, both)).toBe(200);
+  });
+
+  it('refuses a token minted for one audience at the other service', async () => {
+    const ordersOnly = forge.sign(system.issuerUrl, { aud: 'orders-api' });
+    const billingOnly = forge.sign(system.issuerUrl, { aud: ['billing-api'] });
+    expect(await statusAt(system.ordersUrl, ordersOnly)).toBe(200);
+    expect(await statusAt(system.billingUrl, billingOnly)).toBe(200);
+    for (const [service, token] of [[system.billingUrl, ordersOnly], [system.ordersUrl, billingOnly]]) {
+      const refused = await call('GET', `${service}/me`, { token });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer realm="(orders|billing)-api", error="invalid_token"$/);
+      expect(refused.body).toEqual({ statusCode: 401, message: 'Unauthorized' });
+    }
+  });
+
+  it('keeps serving valid tokens at both services after the issuer stops', async () => {
+    const { access_token } = await login(system.issuerUrl, 'admin', 'admin-password');
+    await system.stopIssuer();
+    expect((await fetch(`${system.issuerUrl}/health`).catch(() => null))?.status).toBeUndefined();
+    for (const service of [system.ordersUrl, system.billingUrl]) {
+      for (let i = 0; i < 5; i++) expect(await statusAt(service, access_token)).toBe(200);
+      expect((await call('GET', `${service}/admin/ping`, { token: access_token })).status).toBe(200);
+      expect(await statusAt(service, forge.sign(system.issuerUrl, {}, { kid: 'unknown-kid' }))).toBe(401);
+      expect((await call('GET', `${service}/health`)).status).toBe(200);
+    }
+  });
+});
