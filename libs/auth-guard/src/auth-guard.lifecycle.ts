@@ -22,10 +22,13 @@ export class AuthGuardLifecycle implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.events?.start();
-    if (!(this.keys instanceof RemoteKeySet)) return;
-    this.keys.start();
-    await this.keys.refresh().catch(() => this.logger.warn(`issuer keys not loaded yet from ${this.options.issuer}; answering 503 until they are`));
+    // Both bounded by the fetch timeout: an absent issuer or Redis delays start by at most that much.
+    const subscribed = this.events?.start(this.options.fetchTimeoutMs);
+    if (this.keys instanceof RemoteKeySet) {
+      this.keys.start();
+      await this.keys.refresh().catch(() => this.logger.warn(`issuer keys not loaded yet from ${this.options.issuer}; answering 503 until they are`));
+    }
+    await subscribed;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { createRedisClient } from '@app/platform';
+import { freePort } from '../../../../test/support/free-port';
 import { GuardMetrics } from '../guard/guard.metrics';
 import type { KeySource } from '../keys/key-source';
 import { KeyEventsSubscriber } from './key-events.subscriber';
@@ -45,8 +46,7 @@ describe('KeyEventsSubscriber', () => {
     keys = new RecordingKeys();
     metrics = new GuardMetrics();
     subscriber = new KeyEventsSubscriber(createRedisClient(url), channel, keys, metrics);
-    subscriber.start();
-    await settle();
+    await subscriber.start(1000);
   });
   afterEach(async () => {
     await subscriber.stop();
@@ -100,5 +100,13 @@ describe('KeyEventsSubscriber', () => {
     expect(subscriber.isSubscribed()).toBe(true);
     expect(subscriber.resyncCount).toBe(before + 1);
     expect(keys.push).toEqual([true, false, true]);
+  });
+
+  it('does not hold start-up hostage when Redis is unreachable: start() returns after its wait, unsubscribed', async () => {
+    const unreachable = createRedisClient(`redis://127.0.0.1:${await freePort()}`, { autoResubscribe: false });
+    const offline = new KeyEventsSubscriber(unreachable, channel, new RecordingKeys());
+    await offline.start(200);
+    expect(offline.isSubscribed()).toBe(false);
+    await offline.stop();
   });
 });

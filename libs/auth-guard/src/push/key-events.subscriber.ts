@@ -17,6 +17,7 @@ const noop = () => undefined;
 export class KeyEventsSubscriber {
   private subscribed = false;
   private subscribing = false;
+  private onSubscribed?: () => void;
   private stopped = false;
   /** Refetches caused by (re)subscribing; for tests. */
   resyncCount = 0;
@@ -33,7 +34,12 @@ export class KeyEventsSubscriber {
     return this.subscribed;
   }
 
-  start(): void {
+  /**
+   * Listens for the connection's 'ready' (first and after every reconnect) and subscribes then.
+   * Resolves at the first subscription or after `waitMs`, whichever comes first: start-up waits briefly, never hangs.
+   */
+  start(waitMs = 0): Promise<void> {
+    const subscribed = new Promise<void>((resolve) => (this.onSubscribed = resolve));
     this.connection.on('message', (channel: string, message: string) => {
       if (channel === this.channel) this.handle(message);
     });
@@ -44,6 +50,9 @@ export class KeyEventsSubscriber {
     this.connection.on('error', noop);
     const status = (this.connection as { status?: string }).status;
     if (status === undefined || status === 'ready') void this.subscribe();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
+    return Promise.race([subscribed, waited]).finally(() => clearTimeout(timer));
   }
 
   async stop(): Promise<void> {
@@ -79,6 +88,7 @@ export class KeyEventsSubscriber {
     this.keys.setPushConnected?.(true);
     this.resyncCount += 1;
     void this.keys.refreshNow?.().catch(noop);
+    this.onSubscribed?.();
   }
 
   private markDown(): void {
