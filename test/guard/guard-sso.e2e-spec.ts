@@ -1,4 +1,6 @@
-import { call, login } from '../support/http';
+import { ClientCredentialsTokenProvider } from '@app/auth-guard';
+import { call, decodeJwt, login } from '../support/http';
+import { createClient } from '../support/oauth-clients';
 import { startTestSystem, TestSystem } from '../support/test-system';
 import { TokenForge } from '../support/token-forge';
 
@@ -38,6 +40,23 @@ describe('two resource services, two audiences, one sign-on', () => {
       expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer realm="(orders|billing)-api", error="invalid_token"$/);
       expect(refused.body).toEqual({ statusCode: 401, message: 'Unauthorized' });
     }
+  });
+
+  it('service to service: ClientCredentialsTokenProvider gets one token per audience from the real issuer and caches it', async () => {
+    const client = await createClient(system.databaseUrl, 'reporting', 'orders:read,invoices:read', 'orders-api,billing-api');
+    const forBilling = new ClientCredentialsTokenProvider({ issuer: system.issuerUrl, clientId: client.id, clientSecret: client.secret, scope: 'invoices:read', parameters: { resource: 'billing-api' } });
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => forBilling.getToken()));
+    expect(new Set(tokens).size).toBe(1);
+    expect(forBilling.requestCount).toBe(1);
+    expect(decodeJwt(tokens[0]).payload).toMatchObject({ aud: 'billing-api', client_id: 'reporting', scope: 'invoices:read' });
+    const summary = await fetch(`${system.billingUrl}/invoices/summary`, { headers: { authorization: await forBilling.authorizationHeader() } });
+    expect(summary.status).toBe(200);
+    // Minted for billing-api, so orders-api refuses it.
+    expect(await statusAt(system.ordersUrl, tokens[0])).toBe(401);
+    const forOrders = new ClientCredentialsTokenProvider({ issuer: system.issuerUrl, clientId: client.id, clientSecret: client.secret, scope: 'orders:read', parameters: { resource: 'orders-api' }, authMethod: 'client_secret_post' });
+    expect((await call('GET', `${system.ordersUrl}/orders/summary`, { token: await forOrders.getToken() })).status).toBe(200);
+    const wrongSecret = new ClientCredentialsTokenProvider({ issuer: system.issuerUrl, clientId: client.id, clientSecret: 'not-the-secret', parameters: { resource: 'orders-api' } });
+    await expect(wrongSecret.getToken()).rejects.toMatchObject({ code: 'ERR_TOKEN_REQUEST_REFUSED', refusal: { status: 401, error: 'invalid_client' } });
   });
 
   it('keeps serving valid tokens at both services after the issuer stops', async () => {
