@@ -59,6 +59,22 @@ describe('two resource services, two audiences, one sign-on', () => {
     await expect(wrongSecret.getToken()).rejects.toMatchObject({ code: 'ERR_TOKEN_REQUEST_REFUSED', refusal: { status: 401, error: 'invalid_client' } });
   });
 
+  it('a rotation at the issuer reaches both services at once through keys-changed', async () => {
+    const admin = await login(system.issuerUrl, 'admin', 'admin-password');
+    const rotated = await call('POST', `${system.issuerUrl}/admin/keys/rotate`, { token: admin.access_token });
+    expect(rotated.status).toBe(200);
+    const { access_token } = await login(system.issuerUrl, 'alice', 'alice-password');
+    expect(decodeJwt(access_token).header.kid).toBe(rotated.body.kid);
+    // The services started moments ago, inside their 10 s unknown-kid cooldown: only the push explains a 200 within a second.
+    for (const service of [system.ordersUrl, system.billingUrl]) {
+      let status = 0;
+      const started = Date.now();
+      while (status !== 200 && Date.now() - started < 1000) status = await statusAt(service, access_token);
+      expect(status).toBe(200);
+    }
+    expect(await statusAt(system.ordersUrl, admin.access_token)).toBe(200);
+  });
+
   it('keeps serving valid tokens at both services after the issuer stops', async () => {
     const { access_token } = await login(system.issuerUrl, 'admin', 'admin-password');
     await system.stopIssuer();
