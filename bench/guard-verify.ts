@@ -3,7 +3,7 @@
  * key fitness, signature, claims) against jose's jwtVerify with the same policy, and a bare crypto.verify
  * as the floor. Prints ops/s per algorithm and the ratio guard / jose.
  *
- *   npm run build && node dist/bench/guard-verify.js [iterations]
+ *   npm run build && npm run bench:guard-verify [-- iterations]
  */
 import { generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
 import { jwtVerify } from 'jose';

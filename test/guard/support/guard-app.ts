@@ -55,10 +55,14 @@ export interface GuardApp {
   close(): Promise<void>;
 }
 
-/** A small resource service: AuthGuardModule.forRoot in five lines, on the adapter asked for. */
+/**
+ * A small resource service: AuthGuardModule in five lines, on the adapter asked for.
+ * Express apps use forRootAsync and Fastify apps forRoot, so both entry points are exercised.
+ */
 export async function startGuardApp(adapter: Adapter, options: AuthGuardOptions): Promise<GuardApp> {
+  const guard = adapter === 'express' ? AuthGuardModule.forRootAsync({ useFactory: async () => options }) : AuthGuardModule.forRoot(options);
   @Module({
-    imports: [AuthGuardModule.forRoot(options)],
+    imports: [guard],
     controllers: [ProbeController, GuardHealthController],
   })
   class ProbeModule {}
