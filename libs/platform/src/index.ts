@@ -5,3 +5,4 @@ export * from './running-app';
 export * from './run-main';
 export * from './http-app.factory';
 export * from './quiet.logger';
+export * from './strict-json';

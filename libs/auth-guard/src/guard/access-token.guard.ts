@@ -35,7 +35,7 @@ export class AccessTokenGuard implements CanActivate {
     const response = http.getResponse();
     const realm = this.options.audience;
 
-    const token = extractBearerToken(request.headers ?? {});
+    const token = extractBearerToken(request.headers ?? {}, request.raw?.rawHeaders ?? request.rawHeaders);
     if (!token) {
       this.refuse(token === undefined ? 'ERR_TOKEN_MISSING' : 'ERR_TOKEN_MALFORMED');
       throw unauthorized(response, realm, token === null);

@@ -4,6 +4,7 @@ import type { KeySource } from '../keys/key-source';
 import { readAccessTokenHeader } from './jws-header';
 import { VerificationError, VerificationFailure } from './verification.error';
 import { checkClaimShapes } from './claims.check';
+import { assertStrictJson, PAYLOAD_MAX_DEPTH, payloadJson } from './strict-segments';
 
 export interface VerifierPolicy {
   issuer: string;
@@ -52,6 +53,8 @@ export class AccessTokenVerifier {
     } catch (error) {
       throw mapJoseError(error);
     }
+    // Only once the signature holds: unauthenticated bytes never reach this scan.
+    assertStrictJson(payloadJson(token), PAYLOAD_MAX_DEPTH);
     return checkClaimShapes(payload, nowSeconds, this.policy.clockToleranceSeconds);
   }
 }

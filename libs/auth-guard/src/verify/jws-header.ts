@@ -1,3 +1,4 @@
+import { assertCanonicalSegments, assertStrictJson, HEADER_MAX_DEPTH } from './strict-segments';
 import { VerificationError } from './verification.error';
 
 export interface AccessTokenHeader {
@@ -18,6 +19,7 @@ export const MAX_TOKEN_LENGTH = COMPACT_JWS.source.length + 4096 + 16384 + 1024;
 /** Parses and checks the protected header before any key lookup; never trusts it beyond these checks. */
 export function readAccessTokenHeader(token: string): AccessTokenHeader {
   if (!COMPACT_JWS.test(token)) throw new VerificationError('ERR_TOKEN_MALFORMED');
+  assertCanonicalSegments(token);
   const header = decodeSegment(token.slice(0, token.indexOf('.')));
   for (const member of Object.keys(header)) {
     if (!ALLOWED_MEMBERS.has(member)) throw new VerificationError('ERR_HEADER_REFUSED', member);
@@ -39,6 +41,7 @@ export function decodeSegment(segment: string): Record<string, unknown> {
   } catch {
     throw new VerificationError('ERR_TOKEN_MALFORMED', 'segment is not JSON');
   }
+  assertStrictJson(bytes.toString('utf8'), HEADER_MAX_DEPTH);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new VerificationError('ERR_TOKEN_MALFORMED', 'segment is not an object');
   return value as Record<string, unknown>;
 }
