@@ -26,6 +26,8 @@ import { TokenIssuer } from './tokens/token-issuer.service';
 import { DemoUsersSeeder } from './users/demo-users.seeder';
 import { PasswordHasher } from './users/password.hasher';
 import { UsersService } from './users/users.service';
+import { HashSlots } from './throttle/hash-slots';
+import { LoginThrottle } from './throttle/login-throttle.service';
 
 @Module({})
 export class IssuerModule {
@@ -63,6 +65,8 @@ export class IssuerModule {
         { provide: APP_FILTER, useClass: IssuerErrorFilter },
         AuditLog,
         PasswordHasher,
+        HashSlots,
+        LoginThrottle,
         UsersService,
         DemoUsersSeeder,
         RefreshTokensService,

@@ -6,3 +6,4 @@ export * from './run-main';
 export * from './http-app.factory';
 export * from './quiet.logger';
 export * from './strict-json';
+export * from './edge.config';

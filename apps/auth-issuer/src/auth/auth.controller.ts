@@ -1,25 +1,29 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessTokenClaims, ISSUER_PATHS, TokenResponse } from '@app/contract';
 import { CurrentUser, Public } from '@app/auth-guard';
 import { parseLoginRequest, parseLogoutRequest, parseRefreshRequest } from './auth.requests';
 import { LoginService } from './login.service';
 import { noStore } from './no-store';
 import { SessionService } from './session.service';
+import { LoginThrottle } from '../throttle/login-throttle.service';
 
 @Controller()
 export class AuthController {
   constructor(
     private readonly login: LoginService,
     private readonly sessions: SessionService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   @Public()
   @Post(ISSUER_PATHS.login)
   @HttpCode(200)
-  async logIn(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
+  async logIn(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
     noStore(reply);
-    return this.login.login(parseLoginRequest(body));
+    const credentials = parseLoginRequest(body);
+    // request.ip honours X-Forwarded-For only when TRUST_PROXY names the proxies.
+    return this.throttle.attempt(credentials.username, request.ip, () => this.login.login(credentials));
   }
 
   @Public()

@@ -1,5 +1,6 @@
 import { ConfigError, readEnum, readInt, readList, readOptional, readPort, readString, readUrl } from '@app/platform';
 import { resolveKeyEncryptionKey } from './key-encryption-key';
+import { LoginProtectionConfig, loadLoginProtectionConfig } from '../throttle/login-protection.config';
 
 export const ISSUER_CONFIG = Symbol('ISSUER_CONFIG');
 
@@ -20,6 +21,7 @@ export interface IssuerConfig {
   signingAlgorithm: SigningAlgorithm;
   keyEncryptionKey: Buffer;
   dataDir: string;
+  loginProtection: LoginProtectionConfig;
 }
 
 const THIRTY_DAYS = 30 * 24 * 3600;
@@ -47,5 +49,6 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
     signingAlgorithm: readEnum(env, 'SIGNING_ALG', SIGNING_ALGORITHMS, 'RS256'),
     keyEncryptionKey: resolveKeyEncryptionKey(env, production, dataDir),
     dataDir,
+    loginProtection: loadLoginProtectionConfig(env),
   };
 }
