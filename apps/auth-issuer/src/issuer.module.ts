@@ -21,6 +21,8 @@ import { SigningKeysService } from './keys/signing-keys.service';
 import { ISSUER_REDIS, IssuerRedisModule } from './redis/redis.module';
 import { RefreshTokensService } from './refresh/refresh-tokens.service';
 import { RevocationWriter } from './revocation/revocation.writer';
+import { RevocationJournal } from './revocation/revocation.journal';
+import { RevocationReseeder } from './revocation/revocation.reseeder';
 import { AccessTokenSigner } from './tokens/access-token.signer';
 import { TokenIssuer } from './tokens/token-issuer.service';
 import { DemoUsersSeeder } from './users/demo-users.seeder';
@@ -57,6 +59,7 @@ export class IssuerModule {
             keySource,
             redis,
             redisPrefix: config.redisPrefix,
+            requireRevocationSeed: true,
           }),
         }),
       ],
@@ -71,6 +74,8 @@ export class IssuerModule {
         DemoUsersSeeder,
         RefreshTokensService,
         RevocationWriter,
+        RevocationJournal,
+        RevocationReseeder,
         AccessTokenSigner,
         TokenIssuer,
         LoginService,

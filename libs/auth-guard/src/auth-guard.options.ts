@@ -17,6 +17,12 @@ export interface AuthGuardOptions {
   redis?: Redis | string;
   /** Key prefix shared with the issuer. Default ''. */
   redisPrefix?: string;
+  /**
+   * Refuse (503) while the issuer's revocation seed marker is missing from Redis, i.e. after Redis lost
+   * its data and before the issuer has restored the denylist from PostgreSQL. Default false;
+   * the product's services and the issuer turn it on.
+   */
+  requireRevocationSeed?: boolean;
   /** JWKS request timeout, ms. Default 2000. */
   fetchTimeoutMs?: number;
   /** Minimum gap between unknown-kid refetches, ms. Default 30000. */
@@ -35,6 +41,7 @@ export const GUARD_DEFAULTS = {
   algorithms: ['RS256', 'ES256', 'EdDSA'],
   clockToleranceSeconds: 5,
   redisPrefix: '',
+  requireRevocationSeed: false,
   fetchTimeoutMs: 2000,
   unknownKidCooldownMs: 30_000,
   jwksRefreshIntervalMs: 60_000,

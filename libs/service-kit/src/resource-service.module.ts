@@ -16,6 +16,7 @@ export function resourceServiceModule(config: ResourceServiceConfig, controllers
         redis: config.redisUrl,
         redisPrefix: config.redisPrefix,
         clockToleranceSeconds: config.clockToleranceSeconds,
+        requireRevocationSeed: true,
       }),
     ],
     controllers: [GuardHealthController, IdentityController, ...controllers],

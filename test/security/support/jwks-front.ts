@@ -30,7 +30,7 @@ export class JwksFront {
 
   private async handle(res: ServerResponse): Promise<void> {
     this.hits++;
-    const json = (status: number, body: string) => res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+    const json = (status: number, body: string): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(body);
     switch (this.mode) {
       case 'proxy':
         return json(200, await (await fetch(this.upstream)).text());
