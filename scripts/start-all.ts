@@ -4,6 +4,7 @@ import { ConfigError, readPort, readString, redactUrl, type RunningApp } from '@
 import { BackingStore, externalStore } from './backing-store';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startLocalRedis } from './local-redis';
+import { withoutNewSignalListeners } from './signal-ownership';
 import { Teardown } from './teardown';
 
 /**
@@ -48,12 +49,12 @@ async function start(teardown: Teardown, signal: AbortSignal): Promise<string[]>
   env.DATABASE_URL = postgres.url;
   env.REDIS_URL = redis.url;
   // With ISSUER_PORT moved, the services must trust the issuer where it really listens.
-  env.ISSUER_URL ??= `http://localhost:${ports[0]}`;
+  if (!env.ISSUER_URL?.trim()) env.ISSUER_URL = `http://localhost:${ports[0]}`;
 
   const lines: string[] = [];
   for (const [index, app] of APPS.entries()) {
     const startApp = await app.load();
-    const running = await startApp({ ...env, PORT: String(ports[index]) });
+    const running = await withoutNewSignalListeners(() => startApp({ ...env, PORT: String(ports[index]) }));
     teardown.add({ name: running.name, stop: () => running.close() });
     lines.push(running.describe);
     signal.throwIfAborted();
@@ -70,17 +71,7 @@ function describeFailure(error: unknown): string {
 function main(): void {
   const teardown = new Teardown();
   const abort = new AbortController();
-  const startup = start(teardown, abort.signal);
-
-  startup.then(
-    (lines) => console.log(lines.join('\n')),
-    async (error: unknown) => {
-      if (abort.signal.aborted) return; // interrupted on purpose; the signal handler stops things
-      console.error(describeFailure(error));
-      await teardown.run();
-      process.exit(1);
-    },
-  );
+  let startup: Promise<string[]> = Promise.resolve([]);
 
   const onSignal = (name: NodeJS.Signals) => {
     // A second Ctrl+C means "now": the exit hooks still kill postgres and redis.
@@ -92,7 +83,19 @@ function main(): void {
       .then(() => teardown.run())
       .finally(() => process.exit(0));
   };
+  // Registered before anything starts, so withoutNewSignalListeners never mistakes them for a library's.
   for (const name of SIGNALS) process.on(name, onSignal);
+
+  startup = start(teardown, abort.signal);
+  startup.then(
+    (lines) => console.log(lines.join('\n')),
+    async (error: unknown) => {
+      if (abort.signal.aborted) return; // interrupted on purpose; the signal handler stops things
+      console.error(describeFailure(error));
+      await teardown.run();
+      process.exit(1);
+    },
+  );
 }
 
 main();

@@ -1,5 +1,5 @@
 import { call, login } from '../support/http';
-import { RedisServerProcess } from '../support/redis-server.process';
+import { PrivateRedis } from '../support/private-redis';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 /**
@@ -7,16 +7,16 @@ import { startTestSystem, TestSystem } from '../support/test-system';
  * the issuer re-seeds Redis, and guards refuse (503) until it has. A revoked token is never accepted in between.
  */
 describe('durable revocation across a Redis restart that loses every key', () => {
-  let redis: RedisServerProcess;
+  let redis: PrivateRedis;
   let system: TestSystem;
 
   beforeAll(async () => {
-    redis = await RedisServerProcess.start();
+    redis = await PrivateRedis.start();
     system = await startTestSystem({ REDIS_URL: redis.url });
   });
   afterAll(async () => {
     await system?.stop();
-    await redis?.kill();
+    await redis?.stop();
   });
 
   const status = async (url: string, token: string) => (await call('GET', url, { token })).status;
@@ -34,10 +34,10 @@ describe('durable revocation across a Redis restart that loses every key', () =>
       expect(await status(url, live.access_token)).toBe(200);
     }
 
-    await redis.kill();
+    await redis.stop();
     // Redis down: fail closed, not open.
     for (const url of services) expect([503]).toContain(await status(url, live.access_token));
-    await redis.launch();
+    await redis.resume();
 
     // From the moment Redis is back (empty), a revoked token may meet 503 but never 200.
     const seen: Record<string, number[]> = { loggedOut: [], everywhere: [], live: [] };

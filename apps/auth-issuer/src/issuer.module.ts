@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AUTH_COOKIE_GUARD_OPTION } from '@app/contract';
 import { AuthGuardModule } from '@app/auth-guard';
 import { AuditLog } from './audit/audit-log.service';
 import { AuthController } from './auth/auth.controller';
@@ -15,6 +16,8 @@ import { HealthController } from './health/health.controller';
 import { AdminKeysController } from './keys/admin-keys.controller';
 import { IssuerKeySource } from './keys/issuer-key.source';
 import { JwksController } from './keys/jwks.controller';
+import { OAuthController } from './oauth/oauth.controller';
+import { OAUTH_PROVIDERS } from './oauth/oauth.providers';
 import { KeyRotationService } from './keys/key-rotation.service';
 import { SigningKeyStore } from './keys/signing-key.store';
 import { SigningKeysService } from './keys/signing-keys.service';
@@ -59,11 +62,12 @@ export class IssuerModule {
             keySource,
             redis,
             redisPrefix: config.redisPrefix,
+            cookie: config.cookieDelivery ? AUTH_COOKIE_GUARD_OPTION : undefined,
             requireRevocationSeed: true,
           }),
         }),
       ],
-      controllers: [AuthController, JwksController, DiscoveryController, AdminKeysController, HealthController],
+      controllers: [AuthController, OAuthController, JwksController, DiscoveryController, AdminKeysController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: IssuerErrorFilter },
         AuditLog,
@@ -81,6 +85,7 @@ export class IssuerModule {
         LoginService,
         SessionService,
         KeyRotationService,
+        ...OAUTH_PROVIDERS,
       ],
     };
   }

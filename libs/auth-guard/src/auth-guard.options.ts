@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { CookieTokenOptions } from './http/cookie-token.extractor';
 import type { KeySource } from './keys/key-source';
 
 /** Options of AuthGuardModule.forRoot; every field but issuer and audience has a default. */
@@ -33,6 +34,11 @@ export interface AuthGuardOptions {
   retryAfterSeconds?: number;
   /** Replaces the JWKS client, e.g. the issuer's own in-memory keys. */
   keySource?: KeySource;
+  /**
+   * Also accept the access token from this HttpOnly cookie (browser apps). On methods other than
+   * GET/HEAD/OPTIONS the cookie counts only when `csrfHeader` equals the `csrfCookie` cookie. Default: off.
+   */
+  cookie?: CookieTokenOptions;
   /** Test hook: milliseconds since the epoch. */
   now?: () => number;
 }

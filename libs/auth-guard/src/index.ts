@@ -16,3 +16,5 @@ export { AccessTokenVerifier } from './verify/access-token.verifier';
 export { VerificationError } from './verify/verification.error';
 export type { VerificationFailure } from './verify/verification.error';
 export { KEY_SOURCE } from './auth-guard.constants';
+export { extractCookieToken, csrfEchoed } from './http/cookie-token.extractor';
+export type { CookieTokenOptions } from './http/cookie-token.extractor';

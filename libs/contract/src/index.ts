@@ -2,3 +2,4 @@ export * from './access-token.claims';
 export * from './token-response';
 export * from './paths';
 export * from './redis-keys';
+export * from './auth-cookies';

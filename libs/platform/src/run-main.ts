@@ -1,14 +1,12 @@
 import { ConfigError } from './config.error';
 
-/** Entry point wrapper: a config problem exits non-zero with one line naming the variable. */
-export function runMain(start: () => Promise<{ describe: string; close(): Promise<void> }>): void {
+/**
+ * Entry point wrapper: a config problem exits non-zero with one line naming the variable.
+ * Shutdown on SIGINT/SIGTERM is Nest's (createHttpApp enables its shutdown hooks).
+ */
+export function runMain(start: () => Promise<{ describe: string }>): void {
   start()
-    .then((app) => {
-      console.log(app.describe);
-      const stop = () => void app.close().finally(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    })
+    .then((app) => console.log(app.describe))
     .catch((error: unknown) => {
       if (error instanceof ConfigError) {
         console.error(`config error: ${error.message}`);

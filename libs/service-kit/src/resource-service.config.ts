@@ -1,4 +1,4 @@
-import { readInt, readOptional, readPort, readString, readUrl } from '@app/platform';
+import { readEnum, readInt, readOptional, readPort, readString, readUrl } from '@app/platform';
 
 export interface ResourceServiceConfig {
   name: string;
@@ -9,6 +9,8 @@ export interface ResourceServiceConfig {
   redisUrl: string;
   redisPrefix: string;
   clockToleranceSeconds: number;
+  /** AUTH_COOKIE=1: also accept the issuer's HttpOnly access cookie, under the CSRF double-submit check. */
+  cookieAuth: boolean;
 }
 
 /** The env every resource service reads; a bad value stops the process naming the variable. */
@@ -23,5 +25,6 @@ export function loadResourceServiceConfig(env: NodeJS.ProcessEnv, defaults: { na
     redisUrl: readUrl(env, 'REDIS_URL', undefined, ['redis:', 'rediss:', 'memory:']),
     redisPrefix: readString(env, 'REDIS_PREFIX', ''),
     clockToleranceSeconds: readInt(env, 'CLOCK_TOLERANCE', 5, { max: 300 }),
+    cookieAuth: readEnum(env, 'AUTH_COOKIE', ['0', '1'], '0') === '1',
   };
 }

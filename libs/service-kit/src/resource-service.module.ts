@@ -1,4 +1,5 @@
 import { DynamicModule, Type } from '@nestjs/common';
+import { AUTH_COOKIE_GUARD_OPTION } from '@app/contract';
 import { AuthGuardModule } from '@app/auth-guard';
 import { GuardHealthController } from './guard-health.controller';
 import { IdentityController } from './identity.controller';
@@ -16,6 +17,7 @@ export function resourceServiceModule(config: ResourceServiceConfig, controllers
         redis: config.redisUrl,
         redisPrefix: config.redisPrefix,
         clockToleranceSeconds: config.clockToleranceSeconds,
+        cookie: config.cookieAuth ? AUTH_COOKIE_GUARD_OPTION : undefined,
         requireRevocationSeed: true,
       }),
     ],

@@ -14,6 +14,7 @@ export type AuditEventType =
   | 'key_imported'
   | 'key_revoked'
   | 'client_created'
+  | 'client_auth_failure'
   | 'user_created'
   | 'admin_action';
 

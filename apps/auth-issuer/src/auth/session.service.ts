@@ -18,31 +18,50 @@ export class SessionService {
     private readonly audit: AuditLog,
   ) {}
 
-  async refresh(refreshToken: string): Promise<TokenResponse> {
-    const next = await this.refreshTokens.rotate(refreshToken);
+  /**
+   * Rotates a user's refresh token (first-party when `clientId` is null) and mints a new pair.
+   * `scope` may narrow the new access token's scope (RFC 6749 §6).
+   */
+  async refresh(refreshToken: string, { clientId = null, scope }: { clientId?: string | null; scope?: string[] } = {}): Promise<TokenResponse> {
+    const next = await this.refreshTokens.rotate(refreshToken, clientId, scope);
     const user = await this.users.findById(next.subject);
     if (!user || user.disabled) {
       await this.refreshTokens.revokeFamily(next.familyId);
       throw new IssuerError('invalid_grant', 'refresh token is invalid or expired');
     }
-    return this.tokens.respond(user, next.familyId, next.token, next.scope);
+    return this.tokens.respond(user, next.familyId, next.token, scope ? scope.join(' ') : next.scope);
   }
 
-  /** Denies the access token until its exp and ends its session (and the given refresh token's family). */
+  /**
+   * Ends the session (the token's family and the given refresh token's) in PostgreSQL first, then denies
+   * the access token until its exp. If Redis cannot take the denial the call fails (503) after the
+   * durable part is done, so a retry completes it and nothing pretends to have succeeded.
+   */
   async logout(claims: AccessTokenClaims & { sid?: unknown }, refreshToken?: string): Promise<void> {
-    await this.revocation.denyAccessToken(claims.jti, claims.exp);
     const families = new Set<string>();
     if (typeof claims.sid === 'string') families.add(claims.sid);
     const grant = refreshToken ? await this.refreshTokens.findGrant(refreshToken) : undefined;
     if (grant && grant.subject === claims.sub) families.add(grant.familyId);
     for (const family of families) await this.refreshTokens.revokeFamily(family);
+    await this.revocation.denyAccessToken(claims.jti, claims.exp);
     await this.audit.record('logout', claims.sub, { jti: claims.jti, families: families.size });
   }
 
-  /** Ends every session of the subject: all refresh families, and every access token issued until now. */
+  /**
+   * Ends every session of the subject: all refresh families, and every access token issued until now.
+   * The cut-off has one-second granularity (`iat` is in seconds), so the call returns only once that
+   * second is over: a login after the 204 always gets an `iat` past the cut-off.
+   */
   async logoutEverywhere(sub: string): Promise<void> {
-    await this.revocation.cutOffSubject(sub, Math.floor(Date.now() / 1000));
     const revoked = await this.refreshTokens.revokeAllForSubject(sub);
-    await this.audit.record('logout_everywhere', sub, { refresh_tokens_revoked: revoked });
+    const at = Math.floor(Date.now() / 1000);
+    await this.revocation.cutOffSubject(sub, at);
+    await this.audit.record('logout_everywhere', sub, { refresh_revoked: revoked, cutoff: at });
+    await untilAfterSecond(at);
   }
+}
+
+function untilAfterSecond(second: number): Promise<void> {
+  const wait = (second + 1) * 1000 - Date.now();
+  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
 }

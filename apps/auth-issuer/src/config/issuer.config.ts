@@ -21,6 +21,8 @@ export interface IssuerConfig {
   signingAlgorithm: SigningAlgorithm;
   keyEncryptionKey: Buffer;
   dataDir: string;
+  /** AUTH_COOKIE=1: browser apps may ask login for HttpOnly cookies, and the issuer's guard reads them. */
+  cookieDelivery: boolean;
   loginProtection: LoginProtectionConfig;
 }
 
@@ -49,6 +51,7 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
     signingAlgorithm: readEnum(env, 'SIGNING_ALG', SIGNING_ALGORITHMS, 'RS256'),
     keyEncryptionKey: resolveKeyEncryptionKey(env, production, dataDir),
     dataDir,
+    cookieDelivery: readEnum(env, 'AUTH_COOKIE', ['0', '1'], '0') === '1',
     loginProtection: loadLoginProtectionConfig(env),
   };
 }

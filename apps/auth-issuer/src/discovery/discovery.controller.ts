@@ -16,15 +16,15 @@ export class DiscoveryController {
       token_endpoint: at(ISSUER_PATHS.token),
       revocation_endpoint: at(ISSUER_PATHS.revoke),
       introspection_endpoint: at(ISSUER_PATHS.introspect),
+      // Password login is the first-party /auth/login, not an OAuth grant; there is no authorization endpoint.
       grant_types_supported: ['refresh_token', 'client_credentials'],
-      response_types_supported: ['token'],
+      response_types_supported: [],
       subject_types_supported: ['public'],
-      scopes_supported: ['openid'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      // 'none': first-party refresh tokens (from /auth/login) are refreshed and revoked without client auth.
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
-      token_endpoint_auth_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
       access_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
       claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'roles', 'scope', 'client_id'],
     };

@@ -38,8 +38,12 @@ export class RefreshTokensService {
     return this.insert(manager, { ...grant, familyId: grant.familyId ?? randomUUID() });
   }
 
-  /** Spends `token` and returns a successor in the same family; refuses spent, revoked or expired tokens. */
-  async rotate(token: unknown, clientId: string | null = null): Promise<IssuedRefreshToken> {
+  /**
+   * Spends `token` and returns a successor in the same family; refuses spent, revoked or expired tokens,
+   * and tokens bound to another client (`clientId` null: a first-party token presented without client auth).
+   * `narrowTo` (RFC 6749 §6) must be within the grant's scope; it is checked before anything is spent.
+   */
+  async rotate(token: unknown, clientId: string | null = null, narrowTo?: string[]): Promise<IssuedRefreshToken> {
     if (!looksLikeRefreshToken(token)) throw new IssuerError('invalid_grant', 'refresh token is invalid or expired');
     const outcome = await this.dataSource.transaction(async (manager): Promise<RotationOutcome> => {
       const row = await manager.findOne(RefreshTokenEntity, {
@@ -52,6 +56,10 @@ export class RefreshTokensService {
       if (row.spentAt) {
         await this.revokeFamilyWith(manager, row.familyId);
         return { kind: 'reused', familyId: row.familyId, subject: row.subject };
+      }
+      const granted = new Set(row.scope.split(' ').filter(Boolean));
+      if (narrowTo && !narrowTo.every((scope) => granted.has(scope))) {
+        throw new IssuerError('invalid_scope', 'requested scope exceeds the scope originally granted');
       }
       await manager.update(RefreshTokenEntity, { id: row.id }, { spentAt: new Date() });
       const issued = await this.insert(manager, { subject: row.subject, familyId: row.familyId, clientId: row.clientId, scope: row.scope });

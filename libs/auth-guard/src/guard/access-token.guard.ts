@@ -5,6 +5,7 @@ import { RESOLVED_OPTIONS } from '../auth-guard.constants';
 import { IS_PUBLIC, REQUIRED_ROLES, REQUIRED_SCOPES, REVOCATION_FAIL_OPEN } from '../decorators/metadata.keys';
 import { forbidden, unauthorized, unavailable } from '../http/challenge';
 import { extractBearerToken } from '../http/bearer-token.extractor';
+import { extractCookieToken } from '../http/cookie-token.extractor';
 import { RevocationChecker } from '../revocation/revocation.checker';
 import { AccessTokenVerifier } from '../verify/access-token.verifier';
 import { VerificationError } from '../verify/verification.error';
@@ -35,7 +36,7 @@ export class AccessTokenGuard implements CanActivate {
     const response = http.getResponse();
     const realm = this.options.audience;
 
-    const token = extractBearerToken(request.headers ?? {}, request.raw?.rawHeaders ?? request.rawHeaders);
+    const token = this.extractToken(request);
     if (!token) {
       this.refuse(token === undefined ? 'ERR_TOKEN_MISSING' : 'ERR_TOKEN_MALFORMED');
       throw unauthorized(response, realm, token === null);
@@ -57,6 +58,18 @@ export class AccessTokenGuard implements CanActivate {
     request.user = claims;
     this.metrics.increment('accepted');
     return true;
+  }
+
+  /** The Authorization header wins; the cookie is read only when enabled (and CSRF-checked by the extractor). */
+  private extractToken(request: {
+    method?: string;
+    headers?: Record<string, string | string[] | undefined>;
+    rawHeaders?: string[];
+    raw?: { rawHeaders?: string[] };
+  }): string | undefined | null {
+    const bearer = extractBearerToken(request.headers ?? {}, request.raw?.rawHeaders ?? request.rawHeaders);
+    if (bearer !== undefined || !this.options.cookie) return bearer;
+    return extractCookieToken(request.method ?? '', request.headers ?? {}, this.options.cookie);
   }
 
   private async verified(token: string, response: object, realm: string): Promise<AccessTokenClaims> {

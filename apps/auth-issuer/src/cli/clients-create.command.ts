@@ -1,0 +1,98 @@
+import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ConfigError } from '@app/platform';
+import { AuditLog } from '../audit/audit-log.service';
+import { ClientsService } from '../clients/clients.service';
+import { runMigrations } from '../database/run-migrations';
+import { typeOrmOptions } from '../database/typeorm.options';
+import { IssuerError } from '../errors/issuer.error';
+import { PasswordHasher } from '../users/password.hasher';
+import { cliDatabaseUrl } from './cli-database';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  readStdin: () => Promise<string>;
+}
+
+const USAGE = 'usage: clients:create --id <client-id> --audiences <aud>[,<aud>...] [--scopes <scope>[,<scope>...]] [--secret-stdin]';
+
+const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+};
+
+interface ClientsCreateArgs {
+  id: string;
+  scopes: string[];
+  audiences: string[];
+  secretFromStdin: boolean;
+}
+
+/**
+ * Registers a confidential client. The secret is generated (256 bits) and printed once, or read from
+ * stdin (`--secret-stdin`, never echoed); only its argon2id hash is stored. Exit codes: 0 created,
+ * 1 refused or failed, 2 usage.
+ *
+ * @example
+ * npm run clients:create -- --id orders-to-billing --scopes invoices:read --audiences billing-api
+ */
+export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: CliIo = processIo): Promise<number> {
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    io.err(`clients:create: ${parsed}`);
+    io.err(USAGE);
+    return 2;
+  }
+  let dataSource: DataSource | undefined;
+  try {
+    const secret = parsed.secretFromStdin ? (await io.readStdin()).replace(/\r?\n$/, '') : randomBytes(32).toString('base64url');
+    const url = cliDatabaseUrl(env);
+    await runMigrations(url);
+    dataSource = await new DataSource({ ...typeOrmOptions(url), logging: ['error'] }).initialize();
+    Logger.overrideLogger(['error', 'warn']);
+    const clients = new ClientsService(dataSource, new PasswordHasher(), new AuditLog(dataSource));
+    const client = await clients.create({ clientId: parsed.id, secret, scopes: parsed.scopes, audiences: parsed.audiences });
+    const shown = parsed.secretFromStdin ? {} : { client_secret: secret };
+    io.out(JSON.stringify({ client_id: client.clientId, ...shown, scopes: client.allowedScopes, audiences: client.allowedAudiences }));
+    if (!parsed.secretFromStdin) io.err('Store the client_secret now: it is not shown again and only its hash is kept.');
+    return 0;
+  } catch (error) {
+    if (error instanceof IssuerError) io.err(`clients:create: ${error.code}: ${error.description}`);
+    else if (error instanceof ConfigError) io.err(`config error: ${error.message}`);
+    else io.err(`clients:create failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await dataSource?.destroy();
+  }
+}
+
+/** `--name value` or `--name=value`; lists split on commas and spaces. Returns a message on bad usage. */
+function parseArgs(args: string[]): ClientsCreateArgs | string {
+  const values = new Map<string, string>();
+  let secretFromStdin = false;
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    if (flag === '--secret-stdin' && inline === undefined) {
+      secretFromStdin = true;
+      continue;
+    }
+    if (!['--id', '--scopes', '--audiences'].includes(flag)) return `unknown argument ${args[i]}`;
+    const value = inline ?? args[++i];
+    if (value === undefined) return `${flag} needs a value`;
+    if (values.has(flag)) return `${flag} given twice`;
+    values.set(flag, value);
+  }
+  const id = values.get('--id');
+  const audiences = values.get('--audiences');
+  if (!id) return '--id is required';
+  if (!audiences) return '--audiences is required';
+  const list = (value = '') => value.split(/[\s,]+/).filter(Boolean);
+  return { id, scopes: list(values.get('--scopes')), audiences: list(audiences), secretFromStdin };
+}

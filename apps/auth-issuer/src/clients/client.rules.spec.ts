@@ -1,0 +1,39 @@
+import { IssuerError } from '../errors/issuer.error';
+import { assertValidNewClient, isValidClientId, parseScopeParameter } from './client.rules';
+
+const valid = { clientId: 'orders-to-billing', secret: 's'.repeat(32), scopes: ['invoices:read'], audiences: ['billing-api'] };
+const codeOf = (run: () => unknown) => {
+  try {
+    run();
+    return 'ok';
+  } catch (error) {
+    return error instanceof IssuerError ? error.code : 'other';
+  }
+};
+
+describe('client rules', () => {
+  it.each([
+    ['orders-to-billing', true],
+    ['svc.v2_x', true],
+    ['-leading-dash', false],
+    ['has space', false],
+    ['a'.repeat(65), false],
+    ['0b7f2a0e-5b7e-4c1a-9d55-3f6f0d1d2c3b', false],
+  ])('client id %s valid: %s', (id, ok) => expect(isValidClientId(id)).toBe(ok));
+
+  it.each([
+    ['accepted', {}, 'ok'],
+    ['short secret', { secret: 'short' }, 'invalid_request'],
+    ['huge secret', { secret: 'x'.repeat(2000) }, 'invalid_request'],
+    ['bad scope', { scopes: ['a b'] }, 'invalid_request'],
+    ['no audience', { audiences: [] }, 'invalid_request'],
+    ['audience with space', { audiences: ['a b'] }, 'invalid_request'],
+  ])('registration: %s', (_name, override, code) => {
+    expect(codeOf(() => assertValidNewClient({ ...valid, ...override }))).toBe(code);
+  });
+
+  it('parses a scope parameter as a set and refuses invalid scope-tokens', () => {
+    expect(parseScopeParameter('a  b a')).toEqual(['a', 'b']);
+    expect(codeOf(() => parseScopeParameter('a "b"'))).toBe('invalid_scope');
+  });
+});

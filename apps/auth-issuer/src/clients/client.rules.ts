@@ -1,0 +1,54 @@
+import { IssuerError } from '../errors/issuer.error';
+
+/** Client ids: short, URL- and header-safe. */
+const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/**
+ * A client token's `sub` is its client_id (RFC 9068 §2.2); user subjects are UUIDs, so a UUID-shaped
+ * client id could pose as a user at every resource service. Refused outright.
+ */
+const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
+/** An audience is a service name or URI: printable, no spaces. */
+const AUDIENCE = /^[\x21-\x7E]{1,256}$/;
+/** Operator-supplied secrets must carry real entropy; generated ones have 256 bits. */
+export const MIN_CLIENT_SECRET_LENGTH = 32;
+export const MAX_CLIENT_SECRET_BYTES = 1024;
+
+export function isValidClientId(value: string): boolean {
+  return CLIENT_ID.test(value) && !UUID_SHAPED.test(value);
+}
+
+export function isValidScopeToken(value: string): boolean {
+  return SCOPE_TOKEN.test(value);
+}
+
+export function isValidAudience(value: string): boolean {
+  return AUDIENCE.test(value);
+}
+
+/** A space-delimited scope parameter as a set; an invalid scope-token is `invalid_scope`. */
+export function parseScopeParameter(value: string): string[] {
+  const scopes = [...new Set(value.split(' ').filter(Boolean))];
+  if (!scopes.every(isValidScopeToken)) throw new IssuerError('invalid_scope', 'scope contains an invalid scope-token');
+  return scopes;
+}
+
+export interface NewClient {
+  clientId: string;
+  secret: string;
+  scopes: string[];
+  audiences: string[];
+}
+
+/** Checks a registration before anything is hashed or stored. */
+export function assertValidNewClient({ clientId, secret, scopes, audiences }: NewClient): void {
+  if (!isValidClientId(clientId)) throw new IssuerError('invalid_request', 'client id must be 1-64 of A-Z a-z 0-9 . _ - and not UUID-shaped');
+  if (secret.length < MIN_CLIENT_SECRET_LENGTH) throw new IssuerError('invalid_request', `client secret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`);
+  if (Buffer.byteLength(secret, 'utf8') > MAX_CLIENT_SECRET_BYTES) throw new IssuerError('invalid_request', `client secret must be at most ${MAX_CLIENT_SECRET_BYTES} bytes`);
+  const badScope = scopes.find((scope) => !isValidScopeToken(scope));
+  if (badScope !== undefined) throw new IssuerError('invalid_request', `scope "${badScope}" is not a valid scope-token`);
+  if (audiences.length === 0) throw new IssuerError('invalid_request', 'a client needs at least one audience: the service it calls');
+  const badAudience = audiences.find((audience) => !isValidAudience(audience));
+  if (badAudience !== undefined) throw new IssuerError('invalid_request', `audience "${badAudience}" is not valid`);
+}

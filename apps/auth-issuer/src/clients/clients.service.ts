@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service';
+import { IssuerError } from '../errors/issuer.error';
+import { PasswordHasher } from '../users/password.hasher';
+import { ClientEntity } from './client.entity';
+import { assertValidNewClient, isValidClientId, MAX_CLIENT_SECRET_BYTES, NewClient } from './client.rules';
+
+export interface ClientCredentials {
+  clientId: string;
+  secret: string;
+}
+
+/** Registered confidential clients: registration (operator CLI) and authentication (token endpoints). */
+@Injectable()
+export class ClientsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async create(client: NewClient): Promise<ClientEntity> {
+    assertValidNewClient(client);
+    const repository = this.dataSource.getRepository(ClientEntity);
+    if (await repository.existsBy({ clientId: client.clientId })) throw new IssuerError('conflict', `client ${client.clientId} exists`);
+    const entity = repository.create({
+      clientId: client.clientId,
+      secretHash: await this.hasher.hash(client.secret),
+      allowedScopes: [...new Set(client.scopes)],
+      allowedAudiences: [...new Set(client.audiences)],
+    });
+    await repository.insert(entity);
+    await this.audit.record('client_created', null, { client_id: client.clientId, scopes: entity.allowedScopes.join(' '), audiences: entity.allowedAudiences.join(' ') });
+    return entity;
+  }
+
+  /**
+   * The enabled client these credentials prove, or `invalid_client`. Unknown, disabled and wrong-secret
+   * take the same path (one argon2 verify each, against a decoy when unknown) and the same error.
+   */
+  async authenticate({ clientId, secret }: ClientCredentials): Promise<ClientEntity> {
+    const plausible = isValidClientId(clientId) && Buffer.byteLength(secret, 'utf8') <= MAX_CLIENT_SECRET_BYTES;
+    const client = plausible ? await this.dataSource.getRepository(ClientEntity).findOneBy({ clientId }) : null;
+    const secretOk = await this.hasher.verify(client?.secretHash, plausible ? secret : '');
+    if (!client || !secretOk || client.disabled) {
+      const reason = !client ? 'unknown_client' : client.disabled ? 'disabled' : 'bad_secret';
+      await this.audit.record('client_auth_failure', null, { client_id: plausible ? clientId : null, reason });
+      throw new IssuerError('invalid_client', 'client authentication failed');
+    }
+    return client;
+  }
+}

@@ -1,0 +1,58 @@
+import { Client } from 'pg';
+import { runClientsCreate } from '../support/oauth-clients';
+import { createTestDatabase, TestDatabase } from '../support/test-stores';
+
+/** The operator's clients:create command, on a fresh database (it applies the migrations itself). */
+describe('clients:create', () => {
+  let database: TestDatabase;
+  let db: Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = new Client({ connectionString: database.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await database?.drop();
+  });
+
+  it('stores an argon2id hash only, prints the secret once, and audits client_created', async () => {
+    const run = await runClientsCreate(database.url, ['--id', 'cli-made', '--scopes', 'invoices:read', '--audiences=billing-api']);
+    expect(run.code).toBe(0);
+    const printed = JSON.parse(run.out[0]);
+    expect(printed).toEqual({ client_id: 'cli-made', client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), scopes: ['invoices:read'], audiences: ['billing-api'] });
+    const { rows } = await db.query(`SELECT secret_hash FROM clients WHERE client_id = 'cli-made'`);
+    expect(rows[0].secret_hash).toMatch(/^\$argon2id\$/);
+    expect(rows[0].secret_hash).not.toContain(printed.client_secret);
+    const audit = await db.query(`SELECT details::text AS d FROM audit_events WHERE type = 'client_created' AND details->>'client_id' = 'cli-made'`);
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0].d).not.toContain(printed.client_secret);
+
+    const stdin = await runClientsCreate(database.url, ['--id', 'cli-stdin', '--audiences', 'billing-api', '--secret-stdin'], 'x'.repeat(40));
+    expect(stdin.code).toBe(0);
+    expect(JSON.parse(stdin.out[0])).not.toHaveProperty('client_secret');
+  });
+
+  it('refuses bad registrations with a non-zero exit and stores nothing', async () => {
+    expect((await runClientsCreate(database.url, ['--id', 'orders-to-billing', '--audiences', 'billing-api'])).code).toBe(0);
+    const cases: [string, string[], number, string?][] = [
+      ['duplicate id', ['--id', 'orders-to-billing', '--audiences', 'billing-api'], 1],
+      ['UUID-shaped id (would pose as a user)', ['--id', '0b7f2a0e-5b7e-4c1a-9d55-3f6f0d1d2c3b', '--audiences', 'billing-api'], 1],
+      ['id with spaces', ['--id', 'bad id', '--audiences', 'billing-api'], 1],
+      ['bad scope', ['--id', 'bad-scope', '--scopes', 'a"b', '--audiences', 'billing-api'], 1],
+      ['short stdin secret', ['--id', 'short-secret', '--audiences', 'billing-api', '--secret-stdin'], 1, 'short'],
+      ['no audiences', ['--id', 'no-aud'], 2],
+      ['no id', ['--audiences', 'billing-api'], 2],
+      ['unknown flag', ['--id', 'x', '--audiences', 'billing-api', '--admin'], 2],
+      ['repeated flag', ['--id', 'x', '--id', 'y', '--audiences', 'billing-api'], 2],
+    ];
+    for (const [name, args, code, stdin] of cases) {
+      const run = await runClientsCreate(database.url, args, stdin);
+      expect({ name, code: run.code, out: run.out }).toEqual({ name, code, out: [] });
+      expect(run.err.length).toBeGreaterThan(0);
+    }
+    const { rows } = await db.query(`SELECT client_id FROM clients WHERE client_id IN ('bad-scope', 'short-secret', 'no-aud', 'x', 'y', 'bad id')`);
+    expect(rows).toEqual([]);
+  });
+});
