@@ -26,7 +26,10 @@ export interface TestSystem {
  * The whole product, in this process, on real PostgreSQL (a fresh database) and real Redis (a fresh prefix).
  * `env` overrides reach every app.
  */
-export async function startTestSystem(env: NodeJS.ProcessEnv = {}, { services = true } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  env: NodeJS.ProcessEnv = {},
+  { services = true, issuerDatabaseUrl = (url: string) => url }: { services?: boolean; issuerDatabaseUrl?: (url: string) => string } = {},
+): Promise<TestSystem> {
   const database = await createTestDatabase();
   const redis = await createRedisPrefix();
   const [issuerPort, ordersPort, billingPort] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -39,7 +42,8 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}, { services = 
     KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...env,
   };
-  const issuerEnv = { ...common, DATABASE_URL: database.url, PORT: String(issuerPort) };
+  // issuerDatabaseUrl lets a fault test route the issuer through a proxy it can cut.
+  const issuerEnv = { ...common, DATABASE_URL: issuerDatabaseUrl(database.url), PORT: String(issuerPort) };
   const serviceEnv = (port: number) => ({ ...common, PORT: String(port) });
   const apps: RunningApp[] = [];
   const stop = async () => {

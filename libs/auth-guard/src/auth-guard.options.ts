@@ -20,6 +20,12 @@ export interface AuthGuardOptions {
   redisPrefix?: string;
   /** Subscribe to the issuer's key events (needs `redis`). Default true. */
   keyEvents?: boolean;
+  /**
+   * Refuse (503) while the issuer's revocation seed marker is missing from Redis, i.e. after Redis lost
+   * its data and before the issuer has restored the denylist from PostgreSQL. Default false;
+   * the product's services and the issuer turn it on.
+   */
+  requireRevocationSeed?: boolean;
   /** One deadline for discovery plus JWKS download, ms. Default 2000. */
   fetchTimeoutMs?: number;
   /** Minimum gap between JWKS fetches caused by unknown kids or a cold key set, ms. Default 10000. */
@@ -44,6 +50,7 @@ export const GUARD_DEFAULTS = {
   clockToleranceSeconds: 5,
   redisPrefix: '',
   keyEvents: true,
+  requireRevocationSeed: false,
   fetchTimeoutMs: 2000,
   unknownKidCooldownMs: 10_000,
   jwksRefreshIntervalMs: 60_000,

@@ -55,7 +55,7 @@ export const AUTH_GUARD_PROVIDERS: Provider[] = [
   {
     provide: RevocationChecker,
     inject: [REVOCATION_REDIS, RESOLVED_OPTIONS],
-    useFactory: (redis: Redis | null, o: ResolvedGuardOptions) => (redis ? new RevocationChecker(redis, o.redisPrefix) : undefined),
+    useFactory: (redis: Redis | null, o: ResolvedGuardOptions) => (redis ? new RevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed) : undefined),
   },
   {
     provide: KEY_EVENTS,

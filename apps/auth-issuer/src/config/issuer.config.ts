@@ -1,5 +1,6 @@
 import { ConfigError, readEnum, readInt, readList, readOptional, readPort, readString, readUrl } from '@app/platform';
 import { resolveKeyEncryptionKey } from './key-encryption-key';
+import { LoginProtectionConfig, loadLoginProtectionConfig } from '../throttle/login-protection.config';
 
 export const ISSUER_CONFIG = Symbol('ISSUER_CONFIG');
 
@@ -22,6 +23,7 @@ export interface IssuerConfig {
   dataDir: string;
   /** AUTH_COOKIE=1: browser apps may ask login for HttpOnly cookies, and the issuer's guard reads them. */
   cookieDelivery: boolean;
+  loginProtection: LoginProtectionConfig;
 }
 
 const THIRTY_DAYS = 30 * 24 * 3600;
@@ -50,5 +52,6 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
     keyEncryptionKey: resolveKeyEncryptionKey(env, production, dataDir),
     dataDir,
     cookieDelivery: readEnum(env, 'AUTH_COOKIE', ['0', '1'], '0') === '1',
+    loginProtection: loadLoginProtectionConfig(env),
   };
 }

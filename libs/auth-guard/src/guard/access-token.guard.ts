@@ -64,8 +64,13 @@ export class AccessTokenGuard implements CanActivate {
   }
 
   /** The Authorization header wins; the cookie is read only when enabled (and CSRF-checked by the extractor). */
-  private extractToken(request: { method?: string; headers?: Record<string, string | string[] | undefined> }): string | undefined | null {
-    const bearer = extractBearerToken(request.headers ?? {});
+  private extractToken(request: {
+    method?: string;
+    headers?: Record<string, string | string[] | undefined>;
+    rawHeaders?: string[];
+    raw?: { rawHeaders?: string[] };
+  }): string | undefined | null {
+    const bearer = extractBearerToken(request.headers ?? {}, request.raw?.rawHeaders ?? request.rawHeaders);
     if (bearer !== undefined || !this.options.cookie) return bearer;
     return extractCookieToken(request.method ?? '', request.headers ?? {}, this.options.cookie);
   }

@@ -12,6 +12,7 @@ export class RevocationChecker {
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    private readonly requireSeed = false,
   ) {
     this.keys = redisKeys(prefix);
   }
@@ -19,11 +20,16 @@ export class RevocationChecker {
   async assertNotRevoked(claims: AccessTokenClaims): Promise<void> {
     let denied: string | null;
     let cutoff: string | null;
+    let seeded: string | null = 'not required';
     try {
-      [denied, cutoff] = await this.redis.mget(this.keys.deniedJti(claims.jti), this.keys.subjectCutoff(claims.sub));
+      const keys = [this.keys.deniedJti(claims.jti), this.keys.subjectCutoff(claims.sub)];
+      if (this.requireSeed) keys.push(this.keys.revocationSeeded);
+      [denied, cutoff, seeded = seeded] = await this.redis.mget(...keys);
     } catch (error) {
       throw new VerificationError('ERR_REVOCATION_UNAVAILABLE', error instanceof Error ? error.message : String(error));
     }
+    // Redis without the marker has lost its data and not been re-seeded yet: its silence proves nothing.
+    if (seeded === null) throw new VerificationError('ERR_REVOCATION_UNAVAILABLE', 'revocation store not seeded');
     if (denied !== null) throw new VerificationError('ERR_TOKEN_REVOKED', 'jti denied');
     if (cutoff === null) return;
     const at = Number(cutoff);

@@ -3,6 +3,7 @@ import type { KeySource } from '../keys/key-source';
 import { checkClaims } from './claims.check';
 import { decodeCanonical, decodeSegment, readAccessTokenHeader } from './jws-header';
 import { checkSignature } from './signature.check';
+import { PAYLOAD_MAX_DEPTH } from './strict-segments';
 import { VerificationError } from './verification.error';
 
 export interface VerifierPolicy {
@@ -43,7 +44,8 @@ export class AccessTokenVerifier {
     const firstDot = token.indexOf('.');
     const lastDot = token.lastIndexOf('.');
     checkSignature(header.alg, key.key, token.slice(0, lastDot), decodeCanonical(token.slice(lastDot + 1)));
-    const payload = decodeSegment(token.slice(firstDot + 1, lastDot));
+    // Only once the signature holds: unauthenticated bytes never reach the payload's JSON scan.
+    const payload = decodeSegment(token.slice(firstDot + 1, lastDot), PAYLOAD_MAX_DEPTH);
     const nowSeconds = Math.floor((this.policy.now?.() ?? Date.now()) / 1000);
     return checkClaims(payload, this.policy, nowSeconds);
   }

@@ -12,6 +12,7 @@ export interface ClaimsPolicy {
 const MAX_ROLES = 64;
 const MAX_AUDIENCES = 32;
 
+/** NumericDates are whole seconds since 1970; a negative or fractional one is no time this issuer writes. */
 const isTime = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 const isShortString = (value: unknown, max: number): value is string => typeof value === 'string' && value.length > 0 && value.length <= max;
 

@@ -1,3 +1,4 @@
+import { assertCanonicalSegments, assertStrictJson, HEADER_MAX_DEPTH } from './strict-segments';
 import { VerificationError } from './verification.error';
 
 export interface AccessTokenHeader {
@@ -20,6 +21,7 @@ export const MAX_TOKEN_LENGTH = 4096 + 16384 + 1024 + 2;
 /** Parses and checks the protected header before any key lookup; never trusts it beyond these checks. */
 export function readAccessTokenHeader(token: string): AccessTokenHeader {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw new VerificationError('ERR_TOKEN_MALFORMED');
+  assertCanonicalSegments(token);
   const header = decodeSegment(token.slice(0, token.indexOf('.')));
   for (const member of Object.keys(header)) {
     if (!ALLOWED_MEMBERS.has(member)) throw new VerificationError('ERR_HEADER_REFUSED', member);
@@ -31,8 +33,11 @@ export function readAccessTokenHeader(token: string): AccessTokenHeader {
   return { alg, kid, typ };
 }
 
-/** Strict base64url JSON object: canonical encoding, no padding, a plain object at the top. */
-export function decodeSegment(segment: string): Record<string, unknown> {
+/**
+ * Strict base64url JSON object: canonical encoding, no padding, no duplicate members, bounded nesting,
+ * a plain object at the top. The header gets HEADER_MAX_DEPTH; the payload, once signed, PAYLOAD_MAX_DEPTH.
+ */
+export function decodeSegment(segment: string, maxDepth = HEADER_MAX_DEPTH): Record<string, unknown> {
   const bytes = decodeCanonical(segment);
   let value: unknown;
   try {
@@ -40,6 +45,7 @@ export function decodeSegment(segment: string): Record<string, unknown> {
   } catch {
     throw new VerificationError('ERR_TOKEN_MALFORMED', 'segment is not JSON');
   }
+  assertStrictJson(bytes.toString('utf8'), maxDepth);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new VerificationError('ERR_TOKEN_MALFORMED', 'segment is not an object');
   return value as Record<string, unknown>;
 }
