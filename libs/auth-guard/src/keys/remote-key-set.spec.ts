@@ -1,9 +1,14 @@
+import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { jwksOf, LocalKey } from '../../../../test/support/local-jws';
 import { VerificationError, VerificationFailure } from '../verify/verification.error';
 import type { JwksFetcher, JwksFetchResult } from './jwks.client';
 import { parseJwks } from './jwks.parser';
 import { RemoteKeySet } from './remote-key-set';
+
+// The warnings these scenarios provoke on purpose would only bury real failures in the test output.
+beforeAll(() => Logger.overrideLogger(false));
+afterAll(() => Logger.overrideLogger(['error', 'warn', 'log']));
 
 const COOLDOWN = 10_000;
 const REFRESH = 60_000;

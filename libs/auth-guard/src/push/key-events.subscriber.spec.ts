@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { createRedisClient } from '@app/platform';
 import { freePort } from '../../../../test/support/free-port';
@@ -29,6 +30,10 @@ class RecordingKeys implements KeySource {
     this.push.push(connected);
   }
 }
+
+// The warnings these scenarios provoke on purpose would only bury real failures in the test output.
+beforeAll(() => Logger.overrideLogger(false));
+afterAll(() => Logger.overrideLogger(['error', 'warn', 'log']));
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
