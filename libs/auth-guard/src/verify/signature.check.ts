@@ -3,8 +3,8 @@ import { isKnownAlgorithm, JWS_ALGORITHMS, MIN_RSA_MODULUS_BITS, PSS_OPTIONS } f
 import { VerificationError } from './verification.error';
 
 /**
- * Checks a JWS signature with node:crypto: for RS256 about 3x the throughput of jose's jwtVerify here
- * (see bench/guard-verify.ts), since jose goes through WebCrypto's async path.
+ * Checks a JWS signature with node:crypto directly; jose's jwtVerify goes through WebCrypto's async path
+ * and costs several times a bare crypto.verify (figures: bench/guard-verify.ts).
  * The key must suit the algorithm exactly: type, curve, size and signature length are checked
  * before OpenSSL sees anything, so a key can never be used under an algorithm it was not made for.
  */
