@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+/** Ended sessions share the journal's id column with jtis, told apart by this mark (jtis are UUIDs). */
+export const ENDED_SESSION_MARK = 'sid:';
+
 export interface LiveRevocations {
   /** jti → seconds until the entry may go. */
   jtis: [string, number][];

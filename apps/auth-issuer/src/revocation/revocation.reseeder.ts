@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { redisKeys } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { ISSUER_REDIS } from '../redis/redis.module';
-import { RevocationJournal } from './revocation.journal';
+import { ENDED_SESSION_MARK, RevocationJournal } from './revocation.journal';
 
 /** How often the issuer checks that Redis still holds the seed marker. */
 export const RESEED_CHECK_INTERVAL_MS = 1000;
@@ -60,7 +60,10 @@ export class RevocationReseeder implements OnApplicationBootstrap, OnModuleDestr
     const { jtis, cutoffs } = await this.journal.live();
     for (let i = 0; i < jtis.length; i += BATCH) {
       const pipeline = this.redis.pipeline();
-      for (const [jti, ttl] of jtis.slice(i, i + BATCH)) pipeline.setex(this.keys.deniedJti(jti), ttl, '1');
+      for (const [id, ttl] of jtis.slice(i, i + BATCH)) {
+        const key = id.startsWith(ENDED_SESSION_MARK) ? this.keys.endedSession(id.slice(ENDED_SESSION_MARK.length)) : this.keys.deniedJti(id);
+        pipeline.setex(key, ttl, '1');
+      }
       await pipeline.exec();
     }
     if (cutoffs.length > 0) {

@@ -4,7 +4,7 @@ import { IssuerEvent, redisKeys } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
 import { ISSUER_REDIS } from '../redis/redis.module';
-import { RevocationJournal } from './revocation.journal';
+import { ENDED_SESSION_MARK, RevocationJournal } from './revocation.journal';
 
 /** Slack added to every revocation TTL so clock skew between apps cannot shorten it. */
 const TTL_SLACK_SECONDS = 60;
@@ -30,6 +30,13 @@ export class RevocationWriter {
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000)) + TTL_SLACK_SECONDS;
     await this.guarded(() => this.redis.setex(this.keys.deniedJti(jti), ttl, '1'));
     await this.journal.recordJti(jti, ttl);
+  }
+
+  /** Refuses every access token minted for the session (refresh family) `sid`, for as long as one can live. */
+  async endSession(sid: string): Promise<void> {
+    const ttl = this.config.accessTokenTtl + TTL_SLACK_SECONDS;
+    await this.guarded(() => this.redis.setex(this.keys.endedSession(sid), ttl, '1'));
+    await this.journal.recordJti(`${ENDED_SESSION_MARK}${sid}`, ttl);
   }
 
   /** Refuses every token of `sub` issued at or before `at` (seconds), for as long as such a token can live. */
