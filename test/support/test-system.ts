@@ -16,6 +16,8 @@ export interface TestSystem {
   /** The env the issuer was started with; reuse it to start more processes on the same stores. */
   issuerEnv: NodeJS.ProcessEnv;
   serviceEnv(port: number): NodeJS.ProcessEnv;
+  /** Stops only the issuer (the services keep running), e.g. to show they survive its outage. */
+  stopIssuer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -24,7 +26,10 @@ export interface TestSystem {
  * The whole product, in this process, on real PostgreSQL (a fresh database) and real Redis (a fresh prefix).
  * `env` overrides reach every app.
  */
-export async function startTestSystem(env: NodeJS.ProcessEnv = {}, { services = true } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  env: NodeJS.ProcessEnv = {},
+  { services = true, issuerDatabaseUrl = (url: string) => url }: { services?: boolean; issuerDatabaseUrl?: (url: string) => string } = {},
+): Promise<TestSystem> {
   const database = await createTestDatabase();
   const redis = await createRedisPrefix();
   const [issuerPort, ordersPort, billingPort] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -37,7 +42,8 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}, { services = 
     KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...env,
   };
-  const issuerEnv = { ...common, DATABASE_URL: database.url, PORT: String(issuerPort) };
+  // issuerDatabaseUrl lets a fault test route the issuer through a proxy it can cut.
+  const issuerEnv = { ...common, DATABASE_URL: issuerDatabaseUrl(database.url), PORT: String(issuerPort) };
   const serviceEnv = (port: number) => ({ ...common, PORT: String(port) });
   const apps: RunningApp[] = [];
   const stop = async () => {
@@ -45,8 +51,9 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}, { services = 
     await redis.cleanup().catch(() => undefined);
     await database.drop();
   };
+  let issuer: RunningApp | undefined;
   try {
-    apps.push(await startIssuer(issuerEnv));
+    apps.push((issuer = await startIssuer(issuerEnv)));
     if (services) {
       apps.push(await startOrdersApi(serviceEnv(ordersPort)));
       apps.push(await startBillingApi(serviceEnv(billingPort)));
@@ -64,6 +71,10 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}, { services = 
     redisPrefix: redis.prefix,
     issuerEnv,
     serviceEnv,
+    stopIssuer: async () => {
+      const running = apps.indexOf(issuer!);
+      if (running >= 0) await apps.splice(running, 1)[0].close();
+    },
     stop,
   };
 }

@@ -1,4 +1,4 @@
-import { createHttpApp, listen, redactUrl, RunningApp } from '@app/platform';
+import { createHttpApp, listen, readCorsOrigins, readTrustProxy, redactUrl, RunningApp } from '@app/platform';
 import { loadIssuerConfig } from './config/issuer.config';
 import { runMigrations } from './database/run-migrations';
 import { IssuerModule, IssuerOverrides } from './issuer.module';
@@ -6,8 +6,9 @@ import { IssuerModule, IssuerOverrides } from './issuer.module';
 /** Validates config, migrates the database, and starts the issuer's HTTP server. */
 export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverrides = {}): Promise<RunningApp> {
   const config = loadIssuerConfig(env);
+  const edge = { trustProxy: readTrustProxy(env), corsOrigins: readCorsOrigins(env) };
   await runMigrations(config.databaseUrl);
-  const app = await createHttpApp(IssuerModule.forConfig(config, overrides), { trustProxy: env.TRUST_PROXY || false });
+  const app = await createHttpApp(IssuerModule.forConfig(config, overrides), edge);
   const url = await listen(app, config.port);
   const redisMode = config.redisUrl.startsWith('memory:') ? 'in-process (not durable, single process only)' : redactUrl(config.redisUrl);
   return {

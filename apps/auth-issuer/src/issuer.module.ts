@@ -26,11 +26,15 @@ import { OAUTH_PROVIDERS } from './oauth/oauth.providers';
 import { ISSUER_REDIS, IssuerRedisModule } from './redis/redis.module';
 import { RefreshTokensService } from './refresh/refresh-tokens.service';
 import { RevocationWriter } from './revocation/revocation.writer';
+import { RevocationJournal } from './revocation/revocation.journal';
+import { RevocationReseeder } from './revocation/revocation.reseeder';
 import { AccessTokenSigner } from './tokens/access-token.signer';
 import { TokenIssuer } from './tokens/token-issuer.service';
 import { DemoUsersSeeder } from './users/demo-users.seeder';
 import { PasswordHasher } from './users/password.hasher';
 import { UsersService } from './users/users.service';
+import { HashSlots } from './throttle/hash-slots';
+import { LoginThrottle } from './throttle/login-throttle.service';
 
 /** Test seams; production passes none. */
 export interface IssuerOverrides {
@@ -61,6 +65,7 @@ export class IssuerModule {
             redis,
             redisPrefix: config.redisPrefix,
             cookie: config.cookieDelivery ? AUTH_COOKIE_GUARD_OPTION : undefined,
+            requireRevocationSeed: true,
           }),
         }),
       ],
@@ -69,10 +74,14 @@ export class IssuerModule {
         { provide: APP_FILTER, useClass: IssuerErrorFilter },
         AuditLog,
         PasswordHasher,
+        HashSlots,
+        LoginThrottle,
         UsersService,
         DemoUsersSeeder,
         RefreshTokensService,
         RevocationWriter,
+        RevocationJournal,
+        RevocationReseeder,
         AccessTokenSigner,
         TokenIssuer,
         LoginService,

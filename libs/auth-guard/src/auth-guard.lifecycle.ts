@@ -1,11 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { KEY_SOURCE, RESOLVED_OPTIONS, REVOCATION_REDIS } from './auth-guard.constants';
+import { KEY_EVENTS, KEY_SOURCE, RESOLVED_OPTIONS, REVOCATION_REDIS } from './auth-guard.constants';
 import type { ResolvedGuardOptions } from './auth-guard.module-definition';
 import type { KeySource } from './keys/key-source';
 import { RemoteKeySet } from './keys/remote-key-set';
+import type { KeyEventsSubscriber } from './push/key-events.subscriber';
 
-/** Prewarms the key set at start (without blocking start on an absent issuer) and releases resources at stop. */
+/**
+ * Subscribes to key events and prewarms the key set at start, without blocking start on an absent
+ * issuer for longer than one fetch timeout (readiness reports it instead); releases everything at stop.
+ */
 @Injectable()
 export class AuthGuardLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('AuthGuard');
@@ -13,17 +17,23 @@ export class AuthGuardLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(KEY_SOURCE) private readonly keys: KeySource,
     @Inject(REVOCATION_REDIS) private readonly redis: Redis | null,
+    @Inject(KEY_EVENTS) private readonly events: KeyEventsSubscriber | null,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedGuardOptions,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (!(this.keys instanceof RemoteKeySet)) return;
-    this.keys.start();
-    await this.keys.refresh().catch(() => this.logger.warn(`issuer keys not loaded yet from ${this.options.issuer}; will retry on demand`));
+    // Both bounded by the fetch timeout: an absent issuer or Redis delays start by at most that much.
+    const subscribed = this.events?.start(this.options.fetchTimeoutMs);
+    if (this.keys instanceof RemoteKeySet) {
+      this.keys.start();
+      await this.keys.refresh().catch(() => this.logger.warn(`issuer keys not loaded yet from ${this.options.issuer}; answering 503 until they are`));
+    }
+    await subscribed;
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.keys instanceof RemoteKeySet) this.keys.stop();
+    await this.events?.stop();
     // Only a client the module created itself is closed here; a passed-in client belongs to the app.
     if (this.redis && typeof this.options.redis === 'string') await this.redis.quit().catch(() => this.redis?.disconnect());
   }

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { KEY_SOURCE } from './auth-guard.constants';
+import { KEY_EVENTS, KEY_SOURCE } from './auth-guard.constants';
 import { AuthGuardHealth } from './auth-guard.health';
 import { AuthGuardLifecycle } from './auth-guard.lifecycle';
 import { ConfigurableModuleClass } from './auth-guard.module-definition';
@@ -16,6 +16,6 @@ import { AccessTokenVerifier } from './verify/access-token.verifier';
 @Global()
 @Module({
   providers: [...AUTH_GUARD_PROVIDERS, AuthGuardLifecycle, AuthGuardHealth],
-  exports: [AuthGuardHealth, AccessTokenVerifier, GuardMetrics, KEY_SOURCE],
+  exports: [AuthGuardHealth, AccessTokenVerifier, GuardMetrics, KEY_SOURCE, KEY_EVENTS],
 })
 export class AuthGuardModule extends ConfigurableModuleClass {}

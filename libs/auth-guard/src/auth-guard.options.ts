@@ -2,29 +2,37 @@ import type Redis from 'ioredis';
 import type { CookieTokenOptions } from './http/cookie-token.extractor';
 import type { KeySource } from './keys/key-source';
 
-/** Options of AuthGuardModule.forRoot; every field but issuer and audience has a default. */
+/** Options of AuthGuardModule.forRoot / forRootAsync; every field but issuer and audience has a default. */
 export interface AuthGuardOptions {
-  /** Exact `iss` expected in tokens, and where discovery is read from. */
+  /** Exact `iss` expected in tokens; discovery is read from `<issuer>/.well-known/openid-configuration`. */
   issuer: string;
   /** This service's audience; it must be among the token's `aud`. */
   audience: string;
   /** Default: the `jwks_uri` of the issuer's discovery document. */
   jwksUrl?: string;
-  /** Algorithm allow-list. Default RS256, ES256, EdDSA. */
+  /** Algorithm allow-list; a token's alg must also match the alg its key is published with. Default RS256, ES256, EdDSA. */
   algorithms?: string[];
   /** Leeway for exp/nbf/iat, seconds. Default 5. */
   clockToleranceSeconds?: number;
-  /** Redis client or URL for the denylist, cut-offs and key events. Omit only to disable revocation checks. */
+  /** Redis client or URL for the jti denylist, subject cut-offs and key events. Omit only to disable revocation checks. */
   redis?: Redis | string;
-  /** Key prefix shared with the issuer. Default ''. */
+  /** Key and channel prefix shared with the issuer. Default ''. */
   redisPrefix?: string;
-  /** JWKS request timeout, ms. Default 2000. */
+  /** Subscribe to the issuer's key events (needs `redis`). Default true. */
+  keyEvents?: boolean;
+  /**
+   * Refuse (503) while the issuer's revocation seed marker is missing from Redis, i.e. after Redis lost
+   * its data and before the issuer has restored the denylist from PostgreSQL. Default false;
+   * the product's services and the issuer turn it on.
+   */
+  requireRevocationSeed?: boolean;
+  /** One deadline for discovery plus JWKS download, ms. Default 2000. */
   fetchTimeoutMs?: number;
-  /** Minimum gap between unknown-kid refetches, ms. Default 30000. */
+  /** Minimum gap between JWKS fetches caused by unknown kids or a cold key set, ms. Default 10000. */
   unknownKidCooldownMs?: number;
-  /** Background JWKS refresh period, ms. Default 60000. */
+  /** Background JWKS refresh period while push notices arrive, ms. Default 60000. */
   jwksRefreshIntervalMs?: number;
-  /** Seconds in Retry-After when revocation cannot be checked. Default 5. */
+  /** Retry-After seconds when revocation cannot be checked. Default 5. */
   retryAfterSeconds?: number;
   /** Replaces the JWKS client, e.g. the issuer's own in-memory keys. */
   keySource?: KeySource;
@@ -41,8 +49,10 @@ export const GUARD_DEFAULTS = {
   algorithms: ['RS256', 'ES256', 'EdDSA'],
   clockToleranceSeconds: 5,
   redisPrefix: '',
+  keyEvents: true,
+  requireRevocationSeed: false,
   fetchTimeoutMs: 2000,
-  unknownKidCooldownMs: 30_000,
+  unknownKidCooldownMs: 10_000,
   jwksRefreshIntervalMs: 60_000,
   retryAfterSeconds: 5,
 } as const;

@@ -1,14 +1,16 @@
 import { Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type Redis from 'ioredis';
+import { redisKeys } from '@app/contract';
 import { createRedisClient } from '@app/platform';
-import { KEY_SOURCE, RESOLVED_OPTIONS, REVOCATION_REDIS } from './auth-guard.constants';
+import { KEY_EVENTS, KEY_SOURCE, RESOLVED_OPTIONS, REVOCATION_REDIS } from './auth-guard.constants';
 import { MODULE_OPTIONS_TOKEN, ResolvedGuardOptions, resolveOptions } from './auth-guard.module-definition';
 import type { AuthGuardOptions } from './auth-guard.options';
 import { AccessTokenGuard } from './guard/access-token.guard';
 import { GuardMetrics } from './guard/guard.metrics';
 import type { KeySource } from './keys/key-source';
 import { RemoteKeySet } from './keys/remote-key-set';
+import { KeyEventsSubscriber } from './push/key-events.subscriber';
 import { RevocationChecker } from './revocation/revocation.checker';
 import { AccessTokenVerifier } from './verify/access-token.verifier';
 
@@ -53,7 +55,18 @@ export const AUTH_GUARD_PROVIDERS: Provider[] = [
   {
     provide: RevocationChecker,
     inject: [REVOCATION_REDIS, RESOLVED_OPTIONS],
-    useFactory: (redis: Redis | null, o: ResolvedGuardOptions) => (redis ? new RevocationChecker(redis, o.redisPrefix) : undefined),
+    useFactory: (redis: Redis | null, o: ResolvedGuardOptions) => (redis ? new RevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed) : undefined),
+  },
+  {
+    provide: KEY_EVENTS,
+    inject: [KEY_SOURCE, REVOCATION_REDIS, RESOLVED_OPTIONS, GuardMetrics],
+    useFactory: (keys: KeySource, redis: Redis | null, o: ResolvedGuardOptions, metrics: GuardMetrics): KeyEventsSubscriber | null => {
+      // Only a key source that can act on a notice gets one (the issuer's own ring reloads from its database).
+      if (!o.keyEvents || !redis || !keys.refreshNow) return null;
+      // Subscriber mode takes the connection over, so events get a connection of their own; resubscription is ours (then resync).
+      const connection = typeof o.redis === 'string' ? createRedisClient(o.redis, { autoResubscribe: false }) : redis.duplicate({ autoResubscribe: false });
+      return new KeyEventsSubscriber(connection, redisKeys(o.redisPrefix).events, keys, metrics);
+    },
   },
   GuardMetrics,
   { provide: APP_GUARD, useClass: AccessTokenGuard },

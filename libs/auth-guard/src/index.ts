@@ -12,9 +12,17 @@ export { RevocationFailOpen } from './decorators/revocation-fail-open.decorator'
 export { CurrentUser } from './decorators/current-user.decorator';
 export type { KeySource, VerificationKey } from './keys/key-source';
 export { RemoteKeySet } from './keys/remote-key-set';
+export type { RemoteKeySetOptions } from './keys/remote-key-set';
+export type { JwksFetcher, JwksFetchResult } from './keys/jwks.client';
+export { KeyEventsSubscriber } from './push/key-events.subscriber';
 export { AccessTokenVerifier } from './verify/access-token.verifier';
+export type { VerifierPolicy } from './verify/access-token.verifier';
 export { VerificationError } from './verify/verification.error';
 export type { VerificationFailure } from './verify/verification.error';
-export { KEY_SOURCE } from './auth-guard.constants';
+export { ClientCredentialsTokenProvider } from './client/client-credentials.token-provider';
+export { ClientCredentialsError } from './client/client-credentials.error';
+export type { ClientCredentialsOptions } from './client/client-credentials.token-provider';
+export type { ClientCredentialsFailure } from './client/client-credentials.error';
+export { KEY_SOURCE, KEY_EVENTS } from './auth-guard.constants';
 export { extractCookieToken, csrfEchoed } from './http/cookie-token.extractor';
 export type { CookieTokenOptions } from './http/cookie-token.extractor';

@@ -13,6 +13,8 @@ export interface AccessTokenClaims {
   roles: string[];
   scope: string;
   client_id?: string;
+  /** The refresh family (session) the token was minted for; absent on client tokens. */
+  sid?: string;
 }
 
 export const REQUIRED_ACCESS_TOKEN_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'] as const;

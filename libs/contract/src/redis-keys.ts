@@ -5,7 +5,14 @@
 export const redisKeys = (prefix: string) => ({
   deniedJti: (jti: string) => `${prefix}jti:${jti}`,
   subjectCutoff: (sub: string) => `${prefix}cutoff:${sub}`,
+  /** A refresh family (the token's `sid`) that was ended: logout, reuse detection, revocation. */
+  endedSession: (sid: string) => `${prefix}sid:${sid}`,
   events: `${prefix}events`,
+  /**
+   * Set by the issuer once every durable revocation is in Redis. Absent after Redis lost its data:
+   * guards that require it answer 503 until the issuer has re-seeded the denylist from PostgreSQL.
+   */
+  revocationSeeded: `${prefix}revocation:seeded`,
 });
 
 /** Messages on the events channel; guards act on them at once. */

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import { QuietLogger } from './quiet.logger';
+import { useStrictJsonBodies } from './strict-json.parser';
 
 /** Request bodies above this are refused with 413 before any handler runs. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -10,7 +11,9 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 export interface HttpAppOptions {
   /** Log levels; errors and warnings only by default to keep request paths quiet. */
   logger?: ('log' | 'error' | 'warn' | 'debug' | 'verbose')[] | false;
-  trustProxy?: boolean | string;
+  trustProxy?: boolean | number | string;
+  /** Exact origins allowed by CORS; empty or absent: no CORS headers (browsers refuse cross-origin calls). */
+  corsOrigins?: string[];
 }
 
 /** Every app runs on Fastify (about 5x Express here) with helmet and a small body limit (Nest's adapter parses JSON and form bodies itself). */
@@ -19,7 +22,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: 256 },
-    // Duplicate JSON keys and __proto__ tricks are refused at parse time.
+    // __proto__ and constructor tricks are refused at parse time (duplicate keys: see useStrictJsonBodies).
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });
@@ -28,6 +31,16 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     bufferLogs: false,
   });
   await app.register(helmet as never, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+  useStrictJsonBodies(app, BODY_LIMIT_BYTES);
+  if (options.corsOrigins?.length) {
+    app.enableCors({
+      origin: options.corsOrigins,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'x-csrf-token'],
+      credentials: true,
+      maxAge: 600,
+    });
+  }
   app.enableShutdownHooks();
   return app;
 }

@@ -5,3 +5,5 @@ export * from './running-app';
 export * from './run-main';
 export * from './http-app.factory';
 export * from './quiet.logger';
+export * from './strict-json';
+export * from './edge.config';

@@ -3,7 +3,10 @@ import { AuthGuardHealth, Public } from '@app/auth-guard';
 
 type Reply = { code?: (n: number) => unknown; status?: (n: number) => unknown };
 
-/** Readiness: 200 once the issuer's keys are loaded and Redis answers, 503 otherwise. */
+/**
+ * Readiness: 200 once the issuer's keys are loaded and Redis answers, 503 otherwise.
+ * The body names each dependency's state (never an error text), for operators and probes.
+ */
 @Controller('health')
 export class GuardHealthController {
   constructor(private readonly guard: AuthGuardHealth) {}
@@ -12,9 +15,9 @@ export class GuardHealthController {
   @Get()
   @HttpCode(200)
   async check(@Res({ passthrough: true }) reply: Reply) {
-    const readiness = await this.guard.check();
-    const ok = readiness.keys === 'loaded' && readiness.redis !== 'down';
-    if (!ok) (reply.code ?? reply.status)?.call(reply, 503);
-    return { status: ok ? 'ok' : 'error', details: readiness };
+    const { ready, ...details } = await this.guard.check();
+    // Fastify replies have code(), Express responses status().
+    if (!ready) (reply.code ?? reply.status)?.call(reply, 503);
+    return { status: ready ? 'ok' : 'error', details };
   }
 }

@@ -18,6 +18,7 @@ export function resourceServiceModule(config: ResourceServiceConfig, controllers
         redisPrefix: config.redisPrefix,
         clockToleranceSeconds: config.clockToleranceSeconds,
         cookie: config.cookieAuth ? AUTH_COOKIE_GUARD_OPTION : undefined,
+        requireRevocationSeed: true,
       }),
     ],
     controllers: [GuardHealthController, IdentityController, ...controllers],

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { createHttpApp, listen, redactUrl, RunningApp } from '@app/platform';
+import { createHttpApp, listen, readCorsOrigins, redactUrl, RunningApp } from '@app/platform';
 import { loadResourceServiceConfig } from './resource-service.config';
 import { resourceServiceModule } from './resource-service.module';
 
@@ -9,7 +9,7 @@ export async function startResourceService(
   controllers: Type<unknown>[],
 ): Promise<RunningApp> {
   const config = loadResourceServiceConfig(env, defaults);
-  const app = await createHttpApp(resourceServiceModule(config, controllers));
+  const app = await createHttpApp(resourceServiceModule(config, controllers), { corsOrigins: readCorsOrigins(env) });
   const url = await listen(app, config.port);
   const redis = config.redisUrl.startsWith('memory:') ? 'in-process' : redactUrl(config.redisUrl);
   return {

@@ -7,6 +7,7 @@ import { parseLoginRequest, parseLogoutRequest, parseRefreshRequest } from './au
 import { LoginService } from './login.service';
 import { noStore } from './no-store';
 import { SessionService } from './session.service';
+import { LoginThrottle } from '../throttle/login-throttle.service';
 
 @Controller()
 export class AuthController {
@@ -14,15 +15,18 @@ export class AuthController {
     private readonly login: LoginService,
     private readonly sessions: SessionService,
     private readonly cookies: SessionCookies,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   @Public()
   @Post(ISSUER_PATHS.login)
   @HttpCode(200)
-  async logIn(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse | CookieDeliveryResponse> {
+  async logIn(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse | CookieDeliveryResponse> {
     noStore(reply);
     const cookie = this.cookies.requested(body);
-    const tokens = await this.login.login(parseLoginRequest(body));
+    const credentials = parseLoginRequest(body);
+    // request.ip honours X-Forwarded-For only when TRUST_PROXY names the proxies.
+    const tokens = await this.throttle.attempt(credentials.username, request.ip, () => this.login.login(credentials));
     return cookie ? this.cookies.deliver(reply, tokens) : tokens;
   }
 

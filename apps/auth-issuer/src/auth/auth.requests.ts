@@ -7,6 +7,8 @@ export interface LoginRequest {
 }
 
 const MAX_USERNAME_LENGTH = 256;
+/** C0 controls and DEL: no username has them, and PostgreSQL text cannot even hold NUL. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 function asObject(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -21,6 +23,7 @@ export function parseLoginRequest(body: unknown): LoginRequest {
   if (typeof username !== 'string' || username.length === 0 || username.length > MAX_USERNAME_LENGTH) {
     throw new IssuerError('invalid_request', 'username must be a non-empty string');
   }
+  if (CONTROL_CHARACTERS.test(username)) throw new IssuerError('invalid_request', 'username must not contain control characters');
   if (typeof password !== 'string' || password.length === 0) {
     throw new IssuerError('invalid_request', 'password must be a non-empty string');
   }

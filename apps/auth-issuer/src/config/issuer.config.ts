@@ -1,6 +1,7 @@
 import { ConfigError, readEnum, readInt, readList, readOptional, readPort, readString, readUrl } from '@app/platform';
 import { resolveKeyEncryptionKey } from './key-encryption-key';
 import { KeyLifecycleConfig, loadKeyLifecycleConfig } from './key-lifecycle.config';
+import { LoginProtectionConfig, loadLoginProtectionConfig } from '../throttle/login-protection.config';
 
 export const ISSUER_CONFIG = Symbol('ISSUER_CONFIG');
 
@@ -24,6 +25,7 @@ export interface IssuerConfig {
   dataDir: string;
   /** AUTH_COOKIE=1: browser apps may ask login for HttpOnly cookies, and the issuer's guard reads them. */
   cookieDelivery: boolean;
+  loginProtection: LoginProtectionConfig;
 }
 
 const THIRTY_DAYS = 30 * 24 * 3600;
@@ -53,5 +55,6 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
     keyEncryptionKey: resolveKeyEncryptionKey(env, production, dataDir),
     dataDir,
     cookieDelivery: readEnum(env, 'AUTH_COOKIE', ['0', '1'], '0') === '1',
+    loginProtection: loadLoginProtectionConfig(env),
   };
 }

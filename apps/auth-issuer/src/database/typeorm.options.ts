@@ -5,12 +5,13 @@ import { RefreshTokenEntity } from '../refresh/refresh-token.entity';
 import { InitialSchema1764150000000 } from './migrations/1764150000000-initial-schema';
 import { AuditEvents1764150100000 } from './migrations/1764150100000-audit-events';
 import { KeyLifecycle1764200000000 } from './migrations/1764200000000-key-lifecycle';
+import { DurableRevocations1764400000000 } from './migrations/1764400000000-durable-revocations';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { ClientEntity } from '../clients/client.entity';
 import { Clients1764300000000 } from './migrations/1764300000000-clients';
 
 export const ENTITIES = [UserEntity, SigningKeyEntity, RefreshTokenEntity, AuditEventEntity, ClientEntity];
-export const MIGRATIONS = [InitialSchema1764150000000, AuditEvents1764150100000, KeyLifecycle1764200000000, Clients1764300000000];
+export const MIGRATIONS = [InitialSchema1764150000000, AuditEvents1764150100000, KeyLifecycle1764200000000, Clients1764300000000, DurableRevocations1764400000000];
 
 /** Schema changes only through committed migrations, run at start; never synchronize. */
 export function typeOrmOptions(databaseUrl: string): DataSourceOptions {

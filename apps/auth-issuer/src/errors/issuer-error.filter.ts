@@ -1,6 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { isDatabaseDataError, isDatabaseUnavailable } from './database-failure';
 import { IssuerError, IssuerErrorCode } from './issuer.error';
+
+/** Seconds a client should wait when PostgreSQL is unreachable: long enough for the pool to reconnect. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 const STATUS: Record<IssuerErrorCode, number> = {
   invalid_request: 400,
@@ -20,7 +24,10 @@ const STATUS: Record<IssuerErrorCode, number> = {
   temporarily_unavailable: 503,
 };
 
-/** Maps IssuerError codes to RFC 6749 §5.2 bodies; anything unexpected becomes a bare 500 with no detail. */
+/**
+ * Maps IssuerError codes to RFC 6749 §5.2 bodies; an unreachable database to 503 + Retry-After;
+ * anything unexpected becomes a bare 500 with no detail.
+ */
 @Catch()
 export class IssuerErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('IssuerErrorFilter');
@@ -35,7 +42,20 @@ export class IssuerErrorFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HttpException) {
-      reply.code(exception.getStatus()).send(exception.getResponse());
+      const response = exception.getResponse();
+      // Framework errors (bad JSON, 413, 415) arrive as bare strings; give them the same JSON shape as ours.
+      const body = typeof response === 'string' ? { error: 'invalid_request', error_description: response } : response;
+      reply.code(exception.getStatus()).send(body);
+      return;
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS)).header('cache-control', 'no-store');
+      reply.code(503).send({ error: 'temporarily_unavailable', error_description: 'the service is temporarily unavailable; retry later' });
+      return;
+    }
+    if (isDatabaseDataError(exception)) {
+      reply.code(400).send({ error: 'invalid_request', error_description: 'the request holds characters or values that cannot be processed' });
       return;
     }
     if (isPayloadError(exception)) {

@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
+import { RevocationWriter } from '../revocation/revocation.writer';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token.codec';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
@@ -25,13 +26,17 @@ type RotationOutcome = { kind: 'rotated'; issued: IssuedRefreshToken } | { kind:
  * Refresh-token rotation with reuse detection. Each use spends the token under a row lock,
  * so of two concurrent refreshes exactly one wins; a spent token presented again revokes its family.
  * No grace window: a client that retries a refresh with the old token loses the session by design.
+ * Ending a family also ends its access tokens (their `sid`), so a thief's access token dies with the session.
  */
 @Injectable()
 export class RefreshTokensService {
+  private readonly logger = new Logger('RefreshTokens');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
     private readonly audit: AuditLog,
+    private readonly revocation: RevocationWriter,
   ) {}
 
   issue(grant: Omit<RefreshGrant, 'familyId'> & { familyId?: string }, manager: EntityManager = this.dataSource.manager): Promise<IssuedRefreshToken> {
@@ -67,6 +72,8 @@ export class RefreshTokensService {
     });
     if (outcome.kind === 'reused') {
       await this.audit.record('refresh_reuse', outcome.subject, { family: outcome.familyId, action: 'family_revoked' });
+      // The family is already revoked in PostgreSQL; failing to end its access tokens must not hide the refusal.
+      await this.revocation.endSession(outcome.familyId).catch((e) => this.logger.warn(`session ${outcome.familyId} not ended in Redis: ${e}`));
       throw new IssuerError('invalid_grant', 'refresh token is invalid or expired');
     }
     return outcome.issued;
@@ -85,8 +92,10 @@ export class RefreshTokensService {
     return live > 0;
   }
 
-  revokeFamily(familyId: string): Promise<void> {
-    return this.revokeFamilyWith(this.dataSource.manager, familyId);
+  /** Revokes the family's refresh tokens, then refuses its access tokens everywhere (503 if Redis is down). */
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.revokeFamilyWith(this.dataSource.manager, familyId);
+    await this.revocation.endSession(familyId);
   }
 
   async revokeAllForSubject(subject: string): Promise<number> {

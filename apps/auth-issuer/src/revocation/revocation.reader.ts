@@ -18,14 +18,16 @@ export class RevocationReader {
   }
 
   /** Throws temporarily_unavailable when Redis cannot answer: "not revoked" is never a guess. */
-  async isRevoked(claims: Pick<AccessTokenClaims, 'jti' | 'sub' | 'iat'>): Promise<boolean> {
+  async isRevoked(claims: Pick<AccessTokenClaims, 'jti' | 'sub' | 'iat' | 'sid'>): Promise<boolean> {
     let denied: string | null;
     let cutoff: string | null;
+    let ended: string | null = null;
     try {
-      [denied, cutoff] = await this.redis.mget(this.keys.deniedJti(claims.jti), this.keys.subjectCutoff(claims.sub));
+      const sessionKey = typeof claims.sid === 'string' ? [this.keys.endedSession(claims.sid)] : [];
+      [denied, cutoff, ended = null] = await this.redis.mget(this.keys.deniedJti(claims.jti), this.keys.subjectCutoff(claims.sub), ...sessionKey);
     } catch {
       throw new IssuerError('temporarily_unavailable', 'revocation store unavailable', 5);
     }
-    return denied !== null || (cutoff !== null && claims.iat <= Number(cutoff));
+    return denied !== null || ended !== null || (cutoff !== null && claims.iat <= Number(cutoff));
   }
 }

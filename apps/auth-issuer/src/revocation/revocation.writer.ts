@@ -4,11 +4,15 @@ import { IssuerEvent, redisKeys } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
 import { ISSUER_REDIS } from '../redis/redis.module';
+import { ENDED_SESSION_MARK, RevocationJournal } from './revocation.journal';
 
 /** Slack added to every revocation TTL so clock skew between apps cannot shorten it. */
 const TTL_SLACK_SECONDS = 60;
 
-/** Writes what guards check on every request: denied jtis and per-subject cut-offs. */
+/**
+ * Writes what guards check on every request: denied jtis and per-subject cut-offs, in Redis (what guards read)
+ * and in PostgreSQL (what survives a Redis that loses its data). Either write failing fails the call (503).
+ */
 @Injectable()
 export class RevocationWriter {
   private readonly keys: ReturnType<typeof redisKeys>;
@@ -16,6 +20,7 @@ export class RevocationWriter {
   constructor(
     @Inject(ISSUER_REDIS) private readonly redis: Redis,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    private readonly journal: RevocationJournal,
   ) {
     this.keys = redisKeys(config.redisPrefix);
   }
@@ -24,12 +29,21 @@ export class RevocationWriter {
   async denyAccessToken(jti: string, exp: number): Promise<void> {
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000)) + TTL_SLACK_SECONDS;
     await this.guarded(() => this.redis.setex(this.keys.deniedJti(jti), ttl, '1'));
+    await this.journal.recordJti(jti, ttl);
+  }
+
+  /** Refuses every access token minted for the session (refresh family) `sid`, for as long as one can live. */
+  async endSession(sid: string): Promise<void> {
+    const ttl = this.config.accessTokenTtl + TTL_SLACK_SECONDS;
+    await this.guarded(() => this.redis.setex(this.keys.endedSession(sid), ttl, '1'));
+    await this.journal.recordJti(`${ENDED_SESSION_MARK}${sid}`, ttl);
   }
 
   /** Refuses every token of `sub` issued at or before `at` (seconds), for as long as such a token can live. */
   async cutOffSubject(sub: string, at: number): Promise<void> {
     const ttl = this.config.accessTokenTtl + TTL_SLACK_SECONDS;
     await this.guarded(() => this.redis.setex(this.keys.subjectCutoff(sub), ttl, String(at)));
+    await this.journal.recordCutoff(sub, at, ttl);
     await this.publish({ type: 'subject-cutoff', sub, at });
   }
 

@@ -2,19 +2,22 @@ import { CanActivate, ExecutionContext, Inject, Injectable, Logger, Optional } f
 import { Reflector } from '@nestjs/core';
 import type { AccessTokenClaims } from '@app/contract';
 import { RESOLVED_OPTIONS } from '../auth-guard.constants';
+import type { ResolvedGuardOptions } from '../auth-guard.module-definition';
 import { IS_PUBLIC, REQUIRED_ROLES, REQUIRED_SCOPES, REVOCATION_FAIL_OPEN } from '../decorators/metadata.keys';
-import { forbidden, unauthorized, unavailable } from '../http/challenge';
 import { extractBearerToken } from '../http/bearer-token.extractor';
+import { forbidden, unauthorized, unavailable } from '../http/challenge';
 import { extractCookieToken } from '../http/cookie-token.extractor';
 import { RevocationChecker } from '../revocation/revocation.checker';
 import { AccessTokenVerifier } from '../verify/access-token.verifier';
-import { VerificationError } from '../verify/verification.error';
+import { VerificationError, VerificationFailure } from '../verify/verification.error';
 import { GuardMetrics } from './guard.metrics';
-import type { ResolvedGuardOptions } from '../auth-guard.module-definition';
+
+type Targets = [Function, Function];
 
 /**
  * Global and deny-by-default: every route needs a valid, unrevoked access token unless marked @Public().
- * The caller learns only 401 invalid_token, 403 insufficient_scope or 503; the reason goes to log and metrics.
+ * The caller learns only 401 invalid_token, 403 insufficient_scope or 503 + Retry-After;
+ * the reason code goes to the debug log and to GuardMetrics.
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
@@ -29,7 +32,7 @@ export class AccessTokenGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
+    const targets: Targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const http = context.switchToHttp();
     const request = http.getRequest();
@@ -61,8 +64,13 @@ export class AccessTokenGuard implements CanActivate {
   }
 
   /** The Authorization header wins; the cookie is read only when enabled (and CSRF-checked by the extractor). */
-  private extractToken(request: { method?: string; headers?: Record<string, string | string[] | undefined> }): string | undefined | null {
-    const bearer = extractBearerToken(request.headers ?? {});
+  private extractToken(request: {
+    method?: string;
+    headers?: Record<string, string | string[] | undefined>;
+    rawHeaders?: string[];
+    raw?: { rawHeaders?: string[] };
+  }): string | undefined | null {
+    const bearer = extractBearerToken(request.headers ?? {}, request.raw?.rawHeaders ?? request.rawHeaders);
     if (bearer !== undefined || !this.options.cookie) return bearer;
     return extractCookieToken(request.method ?? '', request.headers ?? {}, this.options.cookie);
   }
@@ -73,24 +81,27 @@ export class AccessTokenGuard implements CanActivate {
     } catch (error) {
       const code = error instanceof VerificationError ? error.code : 'ERR_TOKEN_MALFORMED';
       this.refuse(code, error);
-      if (code === 'ERR_KEYS_UNAVAILABLE') throw unavailable(response, this.options.retryAfterSeconds);
+      if (code === 'ERR_KEYS_UNAVAILABLE') throw unavailable(response, (error as VerificationError).retryAfterSeconds ?? this.options.retryAfterSeconds);
       throw unauthorized(response, realm, true);
     }
   }
 
-  private async assertNotRevoked(claims: AccessTokenClaims, response: object, realm: string, targets: Function[]): Promise<void> {
+  private async assertNotRevoked(claims: AccessTokenClaims, response: object, realm: string, targets: Targets): Promise<void> {
     try {
       await this.revocation?.assertNotRevoked(claims);
     } catch (error) {
       const code = error instanceof VerificationError ? error.code : 'ERR_REVOCATION_UNAVAILABLE';
       this.refuse(code, error);
       if (code === 'ERR_TOKEN_REVOKED') throw unauthorized(response, realm, true);
-      if (this.reflector.getAllAndOverride<boolean>(REVOCATION_FAIL_OPEN, targets)) return;
+      if (this.reflector.getAllAndOverride<boolean>(REVOCATION_FAIL_OPEN, targets)) {
+        this.metrics.increment('revocation-fail-open');
+        return;
+      }
       throw unavailable(response, this.options.retryAfterSeconds);
     }
   }
 
-  private refuse(code: string, error?: unknown): void {
+  private refuse(code: VerificationFailure, error?: unknown): void {
     this.metrics.increment(code);
     this.logger.debug(`refused: ${error instanceof Error ? error.message : code}`);
   }

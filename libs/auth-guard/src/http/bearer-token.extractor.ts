@@ -1,11 +1,24 @@
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const MAX_HEADER_LENGTH = 20_000;
+
 /**
- * The token from `Authorization: Bearer <token>` (RFC 6750 §2.1) and nowhere else:
- * never the query string or the body. Returns undefined when absent, null when malformed.
+ * The token from `Authorization: Bearer <token>` (RFC 6750 §2.1), never the query string or the body.
+ * Returns undefined when no Bearer credentials were sent (absent header or another scheme, which per
+ * RFC 6750 §3.1 gets a challenge without an error code), null when Bearer credentials are malformed.
  */
-export function extractBearerToken(headers: Record<string, string | string[] | undefined>): string | undefined | null {
+export function extractBearerToken(headers: Record<string, string | string[] | undefined>, rawHeaders?: string[]): string | undefined | null {
   const value = headers.authorization;
   if (value === undefined) return undefined;
-  if (Array.isArray(value) || value.length > 20_000) return null;
-  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(value);
-  return match ? match[1] : null;
+  // Node keeps only the first of repeated Authorization lines; a proxy may have read another. Refuse the ambiguity.
+  if (rawHeaders && countHeader(rawHeaders, 'authorization') > 1) return null;
+  if (Array.isArray(value) || value.length > MAX_HEADER_LENGTH) return null;
+  if (!/^bearer(\s|$)/i.test(value.trimStart())) return undefined;
+  return BEARER.exec(value)?.[1] ?? null;
+}
+
+/** How often `name` occurs in Node's flat [name, value, name, value, ...] raw header list. */
+function countHeader(rawHeaders: string[], name: string): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === name) count++;
+  return count;
 }

@@ -1,57 +1,75 @@
 import { Logger } from '@nestjs/common';
 import { VerificationError } from '../verify/verification.error';
-import { discoverJwksUri } from './discovery.client';
-import { parseJwks } from './jwks.parser';
+import { JwksFetcher, JwksHttpClient } from './jwks.client';
 import type { KeySource, VerificationKey } from './key-source';
 
 export interface RemoteKeySetOptions {
   issuer: string;
   jwksUrl?: string;
+  /** One deadline for discovery plus JWKS download. */
   fetchTimeoutMs: number;
-  /** Minimum gap between refetches triggered by unknown kids. */
+  /** Minimum gap between fetches triggered by unknown kids (and retries of a cold set). */
   cooldownMs: number;
   /** Background refresh period; bounds how long a removed key stays trusted without push. */
   refreshIntervalMs: number;
   now?: () => number;
+  /** Replaces the HTTP client (tests). */
+  fetcher?: JwksFetcher;
 }
 
-const MAX_JWKS_BYTES = 256 * 1024;
 const NEGATIVE_CACHE_LIMIT = 10_000;
+const REVOKED_LIMIT = 1_000;
+const noop = () => undefined;
 
 /**
- * The issuer's JWKS, cached in memory. Unknown kids share one in-flight fetch (single-flight),
- * then a cooldown and a negative cache bound the load a flood of random kids can put on the issuer.
- * A failed or garbage fetch never replaces the last good set (stale-if-error).
+ * The issuer's JWKS, cached in memory and shared by every request.
+ *
+ * - A known kid is answered from memory and never waits for the network.
+ * - An unknown kid triggers at most one fetch per cooldown, shared by all concurrent callers
+ *   (single-flight); kids still unknown afterwards are negatively cached until the set changes.
+ * - A failed or empty fetch never replaces the last good set (stale-if-error).
+ * - Until a first set has loaded, every lookup fails fast with ERR_KEYS_UNAVAILABLE (503), never 401.
+ * - Push (refreshNow, revokeKey) bypasses the cooldown; a revoked kid is never trusted again.
  */
 export class RemoteKeySet implements KeySource {
   private readonly logger = new Logger('RemoteKeySet');
+  private readonly fetcher: JwksFetcher;
   private keys = new Map<string, VerificationKey>();
   private algs: ReadonlySet<string> = new Set();
   private loaded = false;
-  private jwksUrl?: string;
   private etag?: string;
   private inflight?: Promise<void>;
+  private queued?: Promise<void>;
   private lastFetchAt = -Infinity;
   private readonly unknownKids = new Map<string, number>();
+  private readonly revoked = new Set<string>();
+  private pushConnected?: boolean;
   private timer?: NodeJS.Timeout;
-  /** Number of JWKS requests sent; exposed for metrics and tests. */
+  private running = false;
+  /** JWKS fetch attempts so far; for metrics and tests. */
   fetchCount = 0;
+  /** When the last fetch succeeded (ms since the epoch), if ever. */
+  lastSuccessAt?: number;
 
   constructor(private readonly options: RemoteKeySetOptions) {
-    this.jwksUrl = options.jwksUrl;
+    this.fetcher = options.fetcher ?? new JwksHttpClient({ issuer: options.issuer, jwksUrl: options.jwksUrl, timeoutMs: options.fetchTimeoutMs });
   }
 
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
-
-  start(): void {
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), this.options.refreshIntervalMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
+  async getKey(kid: string): Promise<VerificationKey | undefined> {
+    const known = this.keys.get(kid);
+    if (known) return known;
+    if (this.revoked.has(kid) || (this.unknownKids.get(kid) ?? -Infinity) > this.now()) {
+      this.assertWarm();
+      return undefined;
+    }
+    const pending = this.queued ?? this.inflight;
+    if (pending) await pending.catch(noop);
+    else if (this.now() - this.lastFetchAt >= this.options.cooldownMs) await this.refresh().catch(noop);
+    // A cold set answers 503 on every path, including the cooldown and negative-cache ones above.
+    this.assertWarm();
+    const key = this.keys.get(kid);
+    if (!key) this.rememberUnknown(kid);
+    return key;
   }
 
   isReady(): boolean {
@@ -62,66 +80,101 @@ export class RemoteKeySet implements KeySource {
     return this.algs;
   }
 
-  async getKey(kid: string): Promise<VerificationKey | undefined> {
-    const known = this.keys.get(kid);
-    if (known) return known;
-    const now = this.now();
-    if ((this.unknownKids.get(kid) ?? -Infinity) > now) return undefined;
-    if (!this.inflight && now - this.lastFetchAt < this.options.cooldownMs) {
-      this.rememberUnknown(kid, this.lastFetchAt + this.options.cooldownMs);
-      this.throwIfCold();
-      return undefined;
-    }
-    await this.refresh().catch(() => undefined);
-    this.throwIfCold();
-    const key = this.keys.get(kid);
-    if (!key) this.rememberUnknown(kid, this.lastFetchAt + this.options.cooldownMs);
-    return key;
-  }
-
-  /** Fetches the JWKS now, joining a fetch already in flight. */
+  /** Fetches the JWKS, joining a fetch already in flight. */
   refresh(): Promise<void> {
-    this.inflight ??= this.fetchKeys().finally(() => (this.inflight = undefined));
+    this.inflight ??= this.load().finally(() => (this.inflight = undefined));
     return this.inflight;
   }
 
-  /** Stops trusting `kid` at once (emergency revocation pushed by the issuer). */
-  dropKey(kid: string): void {
-    if (!this.keys.delete(kid)) return;
-    this.algs = new Set([...this.keys.values()].map((k) => k.alg));
+  /** A fetch that starts after this call (a change notice may postdate the one in flight); concurrent calls share it. */
+  refreshNow(): Promise<void> {
+    if (!this.inflight) return this.refresh();
+    this.queued ??= this.inflight.catch(noop).then(() => {
+      this.queued = undefined;
+      return this.refresh();
+    });
+    return this.queued;
   }
 
-  private throwIfCold(): void {
-    if (!this.loaded) throw new VerificationError('ERR_KEYS_UNAVAILABLE', 'no key set loaded yet');
+  revokeKey(kid: string): void {
+    this.revoked.add(kid);
+    if (this.revoked.size > REVOKED_LIMIT) this.revoked.delete(this.revoked.values().next().value as string);
+    if (this.keys.delete(kid)) this.algs = algorithmsOf(this.keys);
+    this.logger.warn(`key ${kid} revoked by the issuer; no longer trusted`);
+    void this.refreshNow().catch(noop);
   }
 
-  private rememberUnknown(kid: string, until: number): void {
+  setPushConnected(connected: boolean): void {
+    if (this.pushConnected === connected) return;
+    this.pushConnected = connected;
+    if (this.running) this.schedule();
+  }
+
+  /** Starts background refreshes: every refreshIntervalMs, or every cooldownMs while cold or without push. */
+  start(): void {
+    this.running = true;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.timer);
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    const healthy = this.loaded && this.pushConnected !== false;
+    const period = healthy ? this.options.refreshIntervalMs : this.options.cooldownMs;
+    // Up to 10% jitter (never less than the period) so a fleet of guards does not refresh in lockstep.
+    this.timer = setTimeout(() => {
+      // Background fetches respect the cooldown too, so the issuer never sees two within one.
+      const due = this.now() - this.lastFetchAt >= this.options.cooldownMs;
+      void (due ? this.refresh() : Promise.resolve()).catch(noop).finally(() => this.running && this.schedule());
+    }, period * (1 + Math.random() * 0.1));
+    this.timer.unref();
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private assertWarm(): void {
+    if (this.loaded) return;
+    const wait = Math.ceil((this.lastFetchAt + this.options.cooldownMs - this.now()) / 1000);
+    throw new VerificationError('ERR_KEYS_UNAVAILABLE', 'no key set loaded yet', { retryAfterSeconds: Math.max(1, Number.isFinite(wait) ? wait : 1) });
+  }
+
+  private rememberUnknown(kid: string): void {
     if (this.unknownKids.size >= NEGATIVE_CACHE_LIMIT) this.unknownKids.clear();
-    this.unknownKids.set(kid.slice(0, 256), until);
+    this.unknownKids.set(kid, this.now() + this.options.refreshIntervalMs);
   }
 
-  private async fetchKeys(): Promise<void> {
+  private async load(): Promise<void> {
     this.lastFetchAt = this.now();
+    this.fetchCount += 1;
     try {
-      this.jwksUrl ??= await discoverJwksUri(this.options.issuer, this.options.fetchTimeoutMs);
-      this.fetchCount += 1;
-      const headers: Record<string, string> = { accept: 'application/jwk-set+json, application/json' };
-      if (this.etag && this.loaded) headers['if-none-match'] = this.etag;
-      const response = await fetch(this.jwksUrl, { headers, signal: AbortSignal.timeout(this.options.fetchTimeoutMs), redirect: 'error' });
-      if (response.status === 304) return;
-      if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
-      const text = await response.text();
-      if (text.length > MAX_JWKS_BYTES) throw new Error('JWKS too large');
-      const keys = parseJwks(JSON.parse(text));
-      if (keys.size === 0) throw new Error('JWKS holds no usable key');
-      this.keys = keys;
-      this.algs = new Set([...keys.values()].map((k) => k.alg));
-      this.etag = response.headers.get('etag') ?? undefined;
-      this.loaded = true;
-      this.unknownKids.clear();
+      const result = await this.fetcher.fetch(this.loaded ? this.etag : undefined);
+      if (result.modified) {
+        if (result.keys.size === 0) throw new Error('JWKS holds no usable key');
+        for (const kid of this.revoked) result.keys.delete(kid);
+        this.keys = result.keys;
+        this.algs = algorithmsOf(result.keys);
+        this.etag = result.etag;
+        this.unknownKids.clear();
+        if (!this.loaded) {
+          this.loaded = true;
+          // Leave the cold retry pace for the normal one.
+          if (this.running) this.schedule();
+        }
+      }
+      this.lastSuccessAt = this.now();
     } catch (error) {
-      this.logger.warn(`JWKS fetch failed, keeping ${this.keys.size} cached keys: ${error instanceof Error ? error.message : error}`);
+      this.logger.warn(`JWKS fetch failed, keeping ${this.keys.size} cached keys: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
     }
   }
+}
+
+function algorithmsOf(keys: Map<string, VerificationKey>): ReadonlySet<string> {
+  return new Set([...keys.values()].map((k) => k.alg));
 }

@@ -3,8 +3,8 @@ import { AccessTokenClaims, redisKeys } from '@app/contract';
 import { VerificationError } from '../verify/verification.error';
 
 /**
- * Checks the issuer's denylist (`jti`) and the subject's log-out-everywhere cut-off
- * in one round trip. Redis errors surface as ERR_REVOCATION_UNAVAILABLE so the guard can fail closed.
+ * Checks the issuer's denylist (`jti`), ended sessions (`sid`) and the subject's log-out-everywhere cut-off in one round trip,
+ * on every request. Redis errors surface as ERR_REVOCATION_UNAVAILABLE so the guard can fail closed.
  */
 export class RevocationChecker {
   private readonly keys: ReturnType<typeof redisKeys>;
@@ -12,19 +12,30 @@ export class RevocationChecker {
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    private readonly requireSeed = false,
   ) {
     this.keys = redisKeys(prefix);
   }
 
   async assertNotRevoked(claims: AccessTokenClaims): Promise<void> {
-    let denied: string | null;
-    let cutoff: string | null;
+    const wanted: Record<string, string> = { denied: this.keys.deniedJti(claims.jti), cutoff: this.keys.subjectCutoff(claims.sub) };
+    if (typeof claims.sid === 'string') wanted.ended = this.keys.endedSession(claims.sid);
+    if (this.requireSeed) wanted.seeded = this.keys.revocationSeeded;
+    let found: Record<string, string | null>;
     try {
-      [denied, cutoff] = await this.redis.mget(this.keys.deniedJti(claims.jti), this.keys.subjectCutoff(claims.sub));
+      const values = await this.redis.mget(...Object.values(wanted));
+      found = Object.fromEntries(Object.keys(wanted).map((name, i) => [name, values[i] ?? null]));
     } catch (error) {
       throw new VerificationError('ERR_REVOCATION_UNAVAILABLE', error instanceof Error ? error.message : String(error));
     }
+    const { denied, cutoff, ended = null, seeded = 'not required' } = found;
+    // Redis without the marker has lost its data and not been re-seeded yet: its silence proves nothing.
+    if (seeded === null) throw new VerificationError('ERR_REVOCATION_UNAVAILABLE', 'revocation store not seeded');
     if (denied !== null) throw new VerificationError('ERR_TOKEN_REVOKED', 'jti denied');
-    if (cutoff !== null && claims.iat <= Number(cutoff)) throw new VerificationError('ERR_TOKEN_REVOKED', 'issued before cut-off');
+    if (ended !== null) throw new VerificationError('ERR_TOKEN_REVOKED', 'session ended');
+    if (cutoff === null) return;
+    const at = Number(cutoff);
+    // An unreadable cut-off is treated as "everything before now": refusing is the safe reading.
+    if (!Number.isFinite(at) || claims.iat <= at) throw new VerificationError('ERR_TOKEN_REVOKED', 'issued before cut-off');
   }
 }

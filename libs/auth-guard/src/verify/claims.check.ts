@@ -1,18 +1,46 @@
-import type { AccessTokenClaims } from '@app/contract';
+import { AccessTokenClaims, REQUIRED_ACCESS_TOKEN_CLAIMS } from '@app/contract';
 import { VerificationError } from './verification.error';
 
-const MAX_ROLES = 64;
+export interface ClaimsPolicy {
+  /** Exact `iss`. */
+  issuer: string;
+  /** Must be among the token's `aud`. */
+  audience: string;
+  clockToleranceSeconds: number;
+}
 
-/** Type checks jose leaves to us: string subject and id, sane times, roles as an array of strings. */
-export function checkClaimShapes(payload: Record<string, unknown>, nowSeconds: number, toleranceSeconds: number): AccessTokenClaims {
-  const { sub, jti, iat, exp, roles = [], scope = '' } = payload;
+const MAX_ROLES = 64;
+const MAX_AUDIENCES = 32;
+
+/** NumericDates are whole seconds since 1970; a negative or fractional one is no time this issuer writes. */
+const isTime = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isShortString = (value: unknown, max: number): value is string => typeof value === 'string' && value.length > 0 && value.length <= max;
+
+/**
+ * RFC 9068 §4 claim checks on a signature-verified payload: required claims and their types,
+ * then issuer, audience and the time window with a small tolerance.
+ */
+export function checkClaims(payload: Record<string, unknown>, policy: ClaimsPolicy, nowSeconds: number): AccessTokenClaims {
   const bad = (claim: string) => new VerificationError('ERR_CLAIMS_INVALID', claim);
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) throw bad('sub');
-  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 128) throw bad('jti');
-  if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp)) throw bad('iat/exp');
-  if ((iat as number) > nowSeconds + toleranceSeconds) throw new VerificationError('ERR_TOKEN_NOT_YET_VALID', 'iat in the future');
-  if ((exp as number) <= (iat as number)) throw bad('exp before iat');
+  for (const claim of REQUIRED_ACCESS_TOKEN_CLAIMS) if (!Object.prototype.hasOwnProperty.call(payload, claim)) throw bad(`missing ${claim}`);
+  const { iss, sub, aud, jti, iat, exp, nbf, roles = [], scope = '', client_id: clientId } = payload;
+
+  if (typeof iss !== 'string') throw bad('iss');
+  if (!isShortString(sub, 256)) throw bad('sub');
+  if (!isShortString(jti, 128)) throw bad('jti');
+  if (!isTime(iat) || !isTime(exp) || (nbf !== undefined && !isTime(nbf))) throw bad('iat/exp/nbf');
+  if (exp <= iat) throw bad('exp not after iat');
+  const audiences = typeof aud === 'string' ? [aud] : aud;
+  if (!Array.isArray(audiences) || audiences.length === 0 || audiences.length > MAX_AUDIENCES || !audiences.every((a) => typeof a === 'string')) throw bad('aud');
   if (!Array.isArray(roles) || roles.length > MAX_ROLES || !roles.every((r) => typeof r === 'string')) throw bad('roles');
   if (typeof scope !== 'string') throw bad('scope');
-  return payload as unknown as AccessTokenClaims;
+  if (clientId !== undefined && !isShortString(clientId, 256)) throw bad('client_id');
+
+  if (iss !== policy.issuer) throw new VerificationError('ERR_ISSUER_MISMATCH');
+  if (!audiences.includes(policy.audience)) throw new VerificationError('ERR_AUDIENCE_MISMATCH');
+  const tolerance = policy.clockToleranceSeconds;
+  if (nowSeconds - tolerance >= exp) throw new VerificationError('ERR_TOKEN_EXPIRED');
+  if (nbf !== undefined && nbf > nowSeconds + tolerance) throw new VerificationError('ERR_TOKEN_NOT_YET_VALID', 'nbf');
+  if (iat > nowSeconds + tolerance) throw new VerificationError('ERR_TOKEN_NOT_YET_VALID', 'iat');
+  return { ...payload, roles, scope } as AccessTokenClaims;
 }

@@ -1,6 +1,6 @@
 /**
  * Why a token was refused. Codes go to logs and metrics, never to the caller,
- * who only ever sees `invalid_token`.
+ * who only ever sees `invalid_token`, `insufficient_scope` or a bare 503.
  */
 export type VerificationFailure =
   | 'ERR_TOKEN_MISSING'
@@ -16,11 +16,25 @@ export type VerificationFailure =
   | 'ERR_TOKEN_EXPIRED'
   | 'ERR_TOKEN_NOT_YET_VALID'
   | 'ERR_TOKEN_REVOKED'
+  | 'ERR_INSUFFICIENT_ROLE'
+  | 'ERR_INSUFFICIENT_SCOPE'
   | 'ERR_KEYS_UNAVAILABLE'
   | 'ERR_REVOCATION_UNAVAILABLE';
 
+const MAX_DETAIL = 120;
+
 export class VerificationError extends Error {
-  constructor(readonly code: VerificationFailure, detail?: string) {
-    super(detail ? `${code}: ${detail}` : code);
+  /** For ERR_KEYS_UNAVAILABLE: when a retry can succeed, in seconds. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    readonly code: VerificationFailure,
+    detail?: string,
+    options: { retryAfterSeconds?: number } = {},
+  ) {
+    // Details often echo attacker-chosen header values: printable ASCII only, and short, so logs stay one honest line.
+    super(detail ? `${code}: ${detail.slice(0, MAX_DETAIL).replace(/[^\x20-\x7e]/g, '?')}` : code);
+    this.name = 'VerificationError';
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }

@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { redisKeys } from '@app/contract';
+import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
+import { ISSUER_REDIS } from '../redis/redis.module';
+import { ENDED_SESSION_MARK, RevocationJournal } from './revocation.journal';
+
+/** How often the issuer checks that Redis still holds the seed marker. */
+export const RESEED_CHECK_INTERVAL_MS = 1000;
+const PRUNE_EVERY_CHECKS = 300;
+const BATCH = 1000;
+
+/**
+ * Puts PostgreSQL's revocations back into Redis whenever the seed marker is missing: at start,
+ * when the Redis connection comes back, and on a 1 s check. Guards refuse (503) while the marker
+ * is absent, so a Redis that restarted empty never lets a revoked token through.
+ */
+@Injectable()
+export class RevocationReseeder implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('RevocationReseeder');
+  private readonly keys: ReturnType<typeof redisKeys>;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private checks = 0;
+  private readonly onReady = () => void this.ensureSeeded().catch(() => undefined);
+
+  constructor(
+    @Inject(ISSUER_REDIS) private readonly redis: Redis,
+    @Inject(ISSUER_CONFIG) config: IssuerConfig,
+    private readonly journal: RevocationJournal,
+  ) {
+    this.keys = redisKeys(config.redisPrefix);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureSeeded().catch((e) => this.logger.warn(`revocation seed deferred: ${e instanceof Error ? e.message : e}`));
+    this.redis.on('ready', this.onReady);
+    this.timer = setInterval(() => void this.tick(), RESEED_CHECK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+    this.redis.off('ready', this.onReady);
+  }
+
+  /** Single-flight: concurrent triggers share one run. */
+  ensureSeeded(): Promise<void> {
+    this.running ??= this.seedIfMissing().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async tick(): Promise<void> {
+    await this.ensureSeeded().catch(() => undefined);
+    if (++this.checks % PRUNE_EVERY_CHECKS === 0) await this.journal.prune().catch(() => undefined);
+  }
+
+  private async seedIfMissing(): Promise<void> {
+    if ((await this.redis.get(this.keys.revocationSeeded)) !== null) return;
+    const { jtis, cutoffs } = await this.journal.live();
+    for (let i = 0; i < jtis.length; i += BATCH) {
+      const pipeline = this.redis.pipeline();
+      for (const [id, ttl] of jtis.slice(i, i + BATCH)) {
+        const key = id.startsWith(ENDED_SESSION_MARK) ? this.keys.endedSession(id.slice(ENDED_SESSION_MARK.length)) : this.keys.deniedJti(id);
+        pipeline.setex(key, ttl, '1');
+      }
+      await pipeline.exec();
+    }
+    if (cutoffs.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const [sub, at, ttl] of cutoffs) pipeline.setex(this.keys.subjectCutoff(sub), ttl, String(at));
+      await pipeline.exec();
+    }
+    // Only now: a guard that sees the marker can trust that every revocation is present.
+    await this.redis.set(this.keys.revocationSeeded, new Date().toISOString());
+    if (jtis.length + cutoffs.length > 0) this.logger.warn(`re-seeded Redis with ${jtis.length} revoked tokens and ${cutoffs.length} subject cut-offs`);
+  }
+}

@@ -1,0 +1,43 @@
+import { fetchIssuerMetadata } from '../issuer/discovery.client';
+import { discardBody, readBoundedText } from '../issuer/bounded-read';
+import { parseJwks } from './jwks.parser';
+import type { VerificationKey } from './key-source';
+
+export type JwksFetchResult = { modified: false } | { modified: true; keys: Map<string, VerificationKey>; etag?: string };
+
+/** One JWKS download; RemoteKeySet decides when. A fake can stand in for it in tests. */
+export interface JwksFetcher {
+  fetch(etag?: string): Promise<JwksFetchResult>;
+}
+
+const MAX_JWKS_BYTES = 256 * 1024;
+
+/**
+ * Downloads the issuer's JWKS over HTTP: the URL from discovery unless configured, one deadline
+ * for discovery plus download, no redirects, a bounded body, and a conditional GET once an ETag is known.
+ */
+export class JwksHttpClient implements JwksFetcher {
+  private jwksUrl?: string;
+
+  constructor(private readonly options: { issuer: string; jwksUrl?: string; timeoutMs: number }) {
+    this.jwksUrl = options.jwksUrl;
+  }
+
+  async fetch(etag?: string): Promise<JwksFetchResult> {
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    this.jwksUrl ??= (await fetchIssuerMetadata(this.options.issuer, signal)).jwks_uri;
+    const headers: Record<string, string> = { accept: 'application/jwk-set+json, application/json' };
+    if (etag) headers['if-none-match'] = etag;
+    const response = await fetch(this.jwksUrl, { headers, signal, redirect: 'error' });
+    if (response.status === 304 && etag) {
+      discardBody(response);
+      return { modified: false };
+    }
+    if (response.status !== 200) {
+      discardBody(response);
+      throw new Error(`JWKS answered ${response.status}`);
+    }
+    const keys = parseJwks(JSON.parse(await readBoundedText(response, MAX_JWKS_BYTES)));
+    return { modified: true, keys, etag: response.headers.get('etag') ?? undefined };
+  }
+}
