@@ -2,6 +2,7 @@ import { createHttpApp, listen, readCorsOrigins, readTrustProxy, redactUrl, Runn
 import { loadIssuerConfig } from './config/issuer.config';
 import { runMigrations } from './database/run-migrations';
 import { IssuerModule, IssuerOverrides } from './issuer.module';
+import { KeyRingWatch } from './keys/key-ring.watch';
 
 /** Validates config, migrates the database, and starts the issuer's HTTP server. */
 export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverrides = {}): Promise<RunningApp> {
@@ -10,6 +11,7 @@ export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverr
   await runMigrations(config.databaseUrl);
   const app = await createHttpApp(IssuerModule.forConfig(config, overrides), edge);
   const url = await listen(app, config.port);
+  await app.get(KeyRingWatch).listening();
   const redisMode = config.redisUrl.startsWith('memory:') ? 'in-process (not durable, single process only)' : redactUrl(config.redisUrl);
   return {
     name: 'auth-issuer',

@@ -20,6 +20,7 @@ import { JwksController } from './keys/jwks.controller';
 import { Clock } from './keys/clock';
 import { issuerKeysModule, KEY_LIFECYCLE_PROVIDERS } from './keys/issuer-keys.module';
 import { KeyEventsListener } from './keys/key-events.listener';
+import { KeyRingWatch } from './keys/key-ring.watch';
 import { KeyRotationScheduler } from './keys/key-rotation.scheduler';
 import { OAuthController } from './oauth/oauth.controller';
 import { OAUTH_PROVIDERS } from './oauth/oauth.providers';
@@ -89,6 +90,7 @@ export class IssuerModule {
         ...KEY_LIFECYCLE_PROVIDERS,
         KeyRotationScheduler,
         KeyEventsListener,
+        KeyRingWatch,
         ...OAUTH_PROVIDERS,
       ],
     };

@@ -38,7 +38,7 @@ export class KeyImportService {
     const pair = await keyPairOf(privateKey, kid, alg);
     const timing = keyTiming(this.config);
     let result: ImportResult | undefined;
-    const changes = await this.store.withKeyLock(async (manager) => {
+    await this.notifier.run(actor, async (manager) => {
       const now = this.clock.now();
       if (await this.store.findByKid(manager, kid)) throw new IssuerError('conflict', `a key with kid ${kid} exists`);
       const rows = await this.store.findPublished(manager);
@@ -65,7 +65,6 @@ export class KeyImportService {
       done.unshift({ type: 'key_imported', kid, details: { alg, activate: request.activate } });
       return [...done, ...(await this.rotation.applyDue(manager, now))];
     });
-    await this.notifier.committed(changes, actor);
     return result!;
   }
 }

@@ -39,9 +39,7 @@ export class KeyRotationService {
 
   /** Applies whatever is due now: activation of the next key, removal of expired ones, publication of the next one. */
   async tick(actor: KeyActor): Promise<KeyChange[]> {
-    const changes = await this.store.withKeyLock((manager) => this.applyDue(manager, this.clock.now()));
-    await this.notifier.committed(changes, actor);
-    return changes;
+    return this.notifier.run(actor, (manager) => this.applyDue(manager, this.clock.now()));
   }
 
   /**
@@ -54,7 +52,7 @@ export class KeyRotationService {
     let result: RotationResult | undefined;
     // Generated before taking the lock, so concurrent rotations wait for each other's row updates only.
     const nextPair = await generateKeyPair(this.config.signingAlgorithm);
-    const changes = await this.store.withKeyLock(async (manager) => {
+    await this.notifier.run(actor, async (manager) => {
       const now = this.clock.now();
       const done = await this.applyDue(manager, now);
       const [next] = pendingInOrder(await this.store.findPublished(manager), this.timing);
@@ -68,7 +66,6 @@ export class KeyRotationService {
       const rotated: KeyChange = { type: 'key_rotated', kid: next.kid, details: { retired_kid: retired, published_seconds, prepublished } };
       return [...done, pending, rotated];
     });
-    await this.notifier.committed(changes, actor);
     return result!;
   }
 
@@ -78,7 +75,7 @@ export class KeyRotationService {
    */
   async revoke(kid: string, actor: KeyActor): Promise<{ revoked: string; kid: string }> {
     let signer = '';
-    const changes = await this.store.withKeyLock(async (manager) => {
+    const revokeNow = async (manager: EntityManager): Promise<KeyChange[]> => {
       const now = this.clock.now();
       const row = await this.store.findByKid(manager, kid);
       if (!row) throw new IssuerError('not_found', 'no key with this kid');
@@ -93,8 +90,8 @@ export class KeyRotationService {
       done.push(...(await this.applyDue(manager, now)));
       signer = (await this.store.findPublished(manager)).find((r) => r.state === 'active')?.kid ?? '';
       return done;
-    });
-    await this.notifier.committed(changes, actor, [kid]);
+    };
+    await this.notifier.run(actor, revokeNow, [kid]);
     return { revoked: kid, kid: signer };
   }
 

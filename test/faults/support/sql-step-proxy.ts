@@ -1,0 +1,122 @@
+import { connect, createServer, Server, Socket } from 'node:net';
+
+export type Direction = 'request' | 'reply';
+
+/** What one PostgreSQL connection has sent so far (statement texts as they crossed the wire). */
+export class ConnectionTrace {
+  readonly requests: string[] = [];
+
+  /** The requests after the last one matching `pattern`; undefined if none matched yet. */
+  since(pattern: RegExp): string[] | undefined {
+    for (let i = this.requests.length - 1; i >= 0; i--) if (pattern.test(this.requests[i])) return this.requests.slice(i + 1);
+    return undefined;
+  }
+}
+
+/** Decides, for each chunk, whether the connection freezes on it. */
+export type FreezeWhen = (trace: ConnectionTrace, direction: Direction, text: string) => boolean;
+
+interface Link {
+  client: Socket;
+  upstream: Socket;
+  trace: ConnectionTrace;
+  frozen: boolean;
+}
+
+/**
+ * A TCP proxy in front of PostgreSQL that can stop one connection at a chosen statement: from the
+ * matching chunk on, nothing more crosses in either direction (the statement never reaches the server,
+ * or its answer never reaches the client). The test then kills the client process, or severs the
+ * connection, at a known step of a transaction. Statement texts are plain UTF-8 in the protocol's
+ * Query and Parse messages, so a pattern on the SQL is enough to know where a transaction stands.
+ */
+export class SqlStepProxy {
+  private readonly links = new Set<Link>();
+  private armed?: { when: FreezeWhen; resolve: (link: Link) => void };
+  private frozenLink?: Link;
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(target: { host: string; port: number }): Promise<SqlStepProxy> {
+    let proxy: SqlStepProxy | undefined;
+    const server = createServer((client) => proxy?.accept(client, connect(target.port, target.host)));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const address = server.address();
+    proxy = new SqlStepProxy(server, typeof address === 'object' && address ? address.port : 0);
+    return proxy;
+  }
+
+  /** Resolves once a connection froze on a chunk for which `when` held; one freeze armed at a time. */
+  freezeWhen(when: FreezeWhen, timeoutMs = 10_000): Promise<ConnectionTrace> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.armed = undefined;
+        reject(new Error(`no connection reached the awaited statement within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.armed = {
+        when,
+        resolve: (link) => {
+          clearTimeout(timer);
+          resolve(link.trace);
+        },
+      };
+    });
+  }
+
+  disarm(): void {
+    this.armed = undefined;
+  }
+
+  /** Drops the frozen connection on both sides, as a network failure would: the server rolls back, the client sees an error. */
+  severFrozen(): void {
+    const link = this.frozenLink;
+    this.frozenLink = undefined;
+    link?.client.destroy();
+    link?.upstream.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.armed = undefined;
+    for (const link of this.links) {
+      link.client.destroy();
+      link.upstream.destroy();
+    }
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: Socket, upstream: Socket): void {
+    const link: Link = { client, upstream, trace: new ConnectionTrace(), frozen: false };
+    this.links.add(link);
+    const relay = (from: Socket, to: Socket, direction: Direction) => {
+      from.on('data', (chunk: Buffer) => {
+        if (link.frozen) return;
+        const text = chunk.toString('latin1');
+        const armed = this.armed;
+        if (armed?.when(link.trace, direction, text)) {
+          link.frozen = true;
+          this.armed = undefined;
+          this.frozenLink = link;
+          armed.resolve(link);
+          return;
+        }
+        if (direction === 'request') link.trace.requests.push(text);
+        to.write(chunk);
+      });
+    };
+    relay(client, upstream, 'request');
+    relay(upstream, client, 'reply');
+    for (const socket of [client, upstream]) socket.on('error', () => undefined);
+    // A client that dies (SIGKILL) closes its socket: the server side goes too, and PostgreSQL rolls back.
+    client.on('close', () => {
+      upstream.destroy();
+      this.links.delete(link);
+    });
+    upstream.on('close', () => client.destroy());
+  }
+}
