@@ -13,6 +13,8 @@ export const redisKeys = (prefix: string) => ({
    * guards that require it answer 503 until the issuer has re-seeded the denylist from PostgreSQL.
    */
   revocationSeeded: `${prefix}revocation:seeded`,
+  /** Held by the issuer while it re-seeds; the marker is set only where this run's token still is. */
+  revocationSeeding: `${prefix}revocation:seeding`,
 });
 
 /** Messages on the events channel; guards act on them at once. */

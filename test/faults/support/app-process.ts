@@ -62,10 +62,21 @@ export class AppProcess {
     await exited;
   }
 
+  /** SIGSTOP: the process holds its sockets but does nothing at all, as a stalled or swapped-out process would. */
+  pause(): void {
+    if (this.running) this.child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after pause(). */
+  resume(): void {
+    if (this.running) this.child?.kill('SIGCONT');
+  }
+
   /** SIGTERM (graceful), SIGKILL if it hangs. */
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || !this.running) return;
+    this.resume();
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);

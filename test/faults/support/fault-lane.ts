@@ -5,7 +5,7 @@ import { call, decodeJwt, login } from '../../support/http';
 import { createRedisPrefix, createTestDatabase, TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/test-stores';
 import { AppProcess } from './app-process';
 import { readKeys, StoredKey } from './key-table';
-import { SqlStepProxy } from './sql-step-proxy';
+import { StepProxy } from './step-proxy';
 
 /** A token the issuer handed out, and the key that signed it. */
 export interface IssuedToken {
@@ -14,7 +14,7 @@ export interface IssuedToken {
 }
 
 /**
- * One issuer process on a fresh database reached through a SqlStepProxy, plus an orders-api process
+ * One issuer process on a fresh database reached through a StepProxy, plus an orders-api process
  * trusting it (its guard fetches the JWKS and listens for key events as in production). The test kills
  * and restarts the issuer; the database, Redis prefix, port and key-encryption key stay.
  */
@@ -26,7 +26,7 @@ export class FaultLane {
     readonly kek: Buffer,
     readonly issuer: AppProcess,
     readonly orders: AppProcess,
-    readonly proxy: SqlStepProxy,
+    readonly proxy: StepProxy,
     readonly pg: Client,
     private readonly cleanup: () => Promise<void>,
     /** A second issuer replica on the same stores (direct to PostgreSQL), serving orders-api its JWKS. */
@@ -37,7 +37,7 @@ export class FaultLane {
     const database = await createTestDatabase();
     const redis = await createRedisPrefix();
     const target = new URL(TEST_DATABASE_URL);
-    const proxy = await SqlStepProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxy = await StepProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
     const viaProxy = new URL(database.url);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);

@@ -1,4 +1,4 @@
-import type { FreezeWhen } from './sql-step-proxy';
+import type { FreezeWhen } from './step-proxy';
 
 /** The statement that opens every key change: the cluster-wide key lock, taken first in its transaction. */
 const KEY_LOCK = /pg_advisory_xact_lock/;

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { redisKeys } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
@@ -9,6 +10,20 @@ import { ENDED_SESSION_MARK, RevocationJournal } from './revocation.journal';
 export const RESEED_CHECK_INTERVAL_MS = 1000;
 const PRUNE_EVERY_CHECKS = 300;
 const BATCH = 1000;
+/** A re-seed that has not finished in this long is abandoned and started over by a later check. */
+const SEEDING_TTL_SECONDS = 300;
+
+/**
+ * Sets the marker only in the Redis that holds this run's token, i.e. the instance the entries went to:
+ * a command resent after a reconnect (ioredis does) to a Redis that restarted empty meanwhile finds no
+ * token and marks nothing, and the next check seeds the new instance in full.
+ */
+const MARK_SEEDED = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[2])
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0`;
 
 /**
  * Puts PostgreSQL's revocations back into Redis whenever the seed marker is missing: at start,
@@ -57,6 +72,8 @@ export class RevocationReseeder implements OnApplicationBootstrap, OnModuleDestr
 
   private async seedIfMissing(): Promise<void> {
     if ((await this.redis.get(this.keys.revocationSeeded)) !== null) return;
+    const run = randomUUID();
+    await this.redis.set(this.keys.revocationSeeding, run, 'EX', SEEDING_TTL_SECONDS);
     const { jtis, cutoffs } = await this.journal.live();
     for (let i = 0; i < jtis.length; i += BATCH) {
       const pipeline = this.redis.pipeline();
@@ -71,8 +88,9 @@ export class RevocationReseeder implements OnApplicationBootstrap, OnModuleDestr
       for (const [sub, at, ttl] of cutoffs) pipeline.setex(this.keys.subjectCutoff(sub), ttl, String(at));
       await pipeline.exec();
     }
-    // Only now: a guard that sees the marker can trust that every revocation is present.
-    await this.redis.set(this.keys.revocationSeeded, new Date().toISOString());
+    // Only now, and only in the instance that took the entries: a guard that sees the marker can trust that every revocation is present.
+    const marked = await this.redis.eval(MARK_SEEDED, 2, this.keys.revocationSeeding, this.keys.revocationSeeded, run, new Date().toISOString());
+    if (marked !== 1) throw new Error('Redis lost its data (or another replica took over) while re-seeding; the next check starts over');
     if (jtis.length + cutoffs.length > 0) this.logger.warn(`re-seeded Redis with ${jtis.length} revoked tokens and ${cutoffs.length} subject cut-offs`);
   }
 }

@@ -12,6 +12,8 @@ const TTL_SLACK_SECONDS = 60;
 /**
  * Writes what guards check on every request: denied jtis and per-subject cut-offs, in Redis (what guards read)
  * and in PostgreSQL (what survives a Redis that loses its data). Either write failing fails the call (503).
+ * PostgreSQL first: a Redis that restarts empty between the two writes is re-seeded from a journal that
+ * already holds the entry, or receives it from the second write; Redis first, a re-seed in between lost it.
  */
 @Injectable()
 export class RevocationWriter {
@@ -28,22 +30,22 @@ export class RevocationWriter {
   /** Denies one access token until its `exp` (SETEX jti:<id>). */
   async denyAccessToken(jti: string, exp: number): Promise<void> {
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000)) + TTL_SLACK_SECONDS;
-    await this.guarded(() => this.redis.setex(this.keys.deniedJti(jti), ttl, '1'));
     await this.journal.recordJti(jti, ttl);
+    await this.guarded(() => this.redis.setex(this.keys.deniedJti(jti), ttl, '1'));
   }
 
   /** Refuses every access token minted for the session (refresh family) `sid`, for as long as one can live. */
   async endSession(sid: string): Promise<void> {
     const ttl = this.config.accessTokenTtl + TTL_SLACK_SECONDS;
-    await this.guarded(() => this.redis.setex(this.keys.endedSession(sid), ttl, '1'));
     await this.journal.recordJti(`${ENDED_SESSION_MARK}${sid}`, ttl);
+    await this.guarded(() => this.redis.setex(this.keys.endedSession(sid), ttl, '1'));
   }
 
   /** Refuses every token of `sub` issued at or before `at` (seconds), for as long as such a token can live. */
   async cutOffSubject(sub: string, at: number): Promise<void> {
     const ttl = this.config.accessTokenTtl + TTL_SLACK_SECONDS;
-    await this.guarded(() => this.redis.setex(this.keys.subjectCutoff(sub), ttl, String(at)));
     await this.journal.recordCutoff(sub, at, ttl);
+    await this.guarded(() => this.redis.setex(this.keys.subjectCutoff(sub), ttl, String(at)));
     await this.publish({ type: 'subject-cutoff', sub, at });
   }
 
@@ -55,7 +57,8 @@ export class RevocationWriter {
     try {
       await write();
     } catch {
-      throw new IssuerError('temporarily_unavailable', 'revocation store unavailable; the token was not revoked', 5);
+      // Recorded in PostgreSQL already: it takes effect if Redis comes back empty (re-seed); a retry makes sure either way.
+      throw new IssuerError('temporarily_unavailable', 'revocation store unavailable; retry to make sure the token is revoked', 5);
     }
   }
 }

@@ -2,9 +2,15 @@ import { connect, createServer, Server, Socket } from 'node:net';
 
 export type Direction = 'request' | 'reply';
 
-/** What one PostgreSQL connection has sent so far (statement texts as they crossed the wire). */
+/** What one connection has sent so far (statement or command texts as they crossed the wire). */
 export class ConnectionTrace {
   readonly requests: string[] = [];
+
+  /** Keeps the latest messages only: long-lived pool connections would otherwise grow without end. */
+  record(text: string): void {
+    this.requests.push(text);
+    if (this.requests.length > 1000) this.requests.splice(0, 500);
+  }
 
   /** The requests after the last one matching `pattern`; undefined if none matched yet. */
   since(pattern: RegExp): string[] | undefined {
@@ -21,16 +27,18 @@ interface Link {
   upstream: Socket;
   trace: ConnectionTrace;
   frozen: boolean;
+  /** What arrived while frozen, to pass on if the connection is released. */
+  held: { to: Socket; chunk: Buffer }[];
 }
 
 /**
- * A TCP proxy in front of PostgreSQL that can stop one connection at a chosen statement: from the
- * matching chunk on, nothing more crosses in either direction (the statement never reaches the server,
- * or its answer never reaches the client). The test then kills the client process, or severs the
- * connection, at a known step of a transaction. Statement texts are plain UTF-8 in the protocol's
- * Query and Parse messages, so a pattern on the SQL is enough to know where a transaction stands.
+ * A TCP proxy (in front of PostgreSQL or Redis) that can stop one connection at a chosen message: from
+ * the matching chunk on, nothing more crosses in either direction (the statement or command never
+ * reaches the server, or its answer never reaches the client). The test then kills the client process,
+ * severs the connection, or releases it, at a known step. PostgreSQL statement texts are plain UTF-8 in
+ * the protocol's Query and Parse messages, Redis commands in RESP, so a pattern on the text is enough.
  */
-export class SqlStepProxy {
+export class StepProxy {
   private readonly links = new Set<Link>();
   private armed?: { when: FreezeWhen; resolve: (link: Link) => void };
   private frozenLink?: Link;
@@ -40,15 +48,15 @@ export class SqlStepProxy {
     readonly port: number,
   ) {}
 
-  static async start(target: { host: string; port: number }): Promise<SqlStepProxy> {
-    let proxy: SqlStepProxy | undefined;
+  static async start(target: { host: string; port: number }): Promise<StepProxy> {
+    let proxy: StepProxy | undefined;
     const server = createServer((client) => proxy?.accept(client, connect(target.port, target.host)));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const address = server.address();
-    proxy = new SqlStepProxy(server, typeof address === 'object' && address ? address.port : 0);
+    proxy = new StepProxy(server, typeof address === 'object' && address ? address.port : 0);
     return proxy;
   }
 
@@ -73,6 +81,15 @@ export class SqlStepProxy {
     this.armed = undefined;
   }
 
+  /** Lets the frozen connection go on as if it had only been slow: everything held is passed on, in order. */
+  releaseFrozen(): void {
+    const link = this.frozenLink;
+    this.frozenLink = undefined;
+    if (!link) return;
+    link.frozen = false;
+    for (const { to, chunk } of link.held.splice(0)) to.write(chunk);
+  }
+
   /** Drops the frozen connection on both sides, as a network failure would: the server rolls back, the client sees an error. */
   severFrozen(): void {
     const link = this.frozenLink;
@@ -91,22 +108,21 @@ export class SqlStepProxy {
   }
 
   private accept(client: Socket, upstream: Socket): void {
-    const link: Link = { client, upstream, trace: new ConnectionTrace(), frozen: false };
+    const link: Link = { client, upstream, trace: new ConnectionTrace(), frozen: false, held: [] };
     this.links.add(link);
     const relay = (from: Socket, to: Socket, direction: Direction) => {
       from.on('data', (chunk: Buffer) => {
-        if (link.frozen) return;
         const text = chunk.toString('latin1');
-        const armed = this.armed;
-        if (armed?.when(link.trace, direction, text)) {
+        if (!link.frozen && this.armed?.when(link.trace, direction, text)) {
+          const armed = this.armed;
           link.frozen = true;
           this.armed = undefined;
           this.frozenLink = link;
           armed.resolve(link);
-          return;
         }
-        if (direction === 'request') link.trace.requests.push(text);
-        to.write(chunk);
+        if (direction === 'request') link.trace.record(text);
+        if (link.frozen) link.held.push({ to, chunk });
+        else to.write(chunk);
       });
     };
     relay(client, upstream, 'request');
