@@ -36,6 +36,7 @@ import { PasswordHasher } from './users/password.hasher';
 import { UsersService } from './users/users.service';
 import { HashSlots } from './throttle/hash-slots';
 import { LoginThrottle } from './throttle/login-throttle.service';
+import { ClientAuthThrottle } from './throttle/client-auth-throttle.service';
 
 /** Test seams; production passes none. */
 export interface IssuerOverrides {
@@ -77,6 +78,7 @@ export class IssuerModule {
         PasswordHasher,
         HashSlots,
         LoginThrottle,
+        ClientAuthThrottle,
         UsersService,
         DemoUsersSeeder,
         RefreshTokensService,

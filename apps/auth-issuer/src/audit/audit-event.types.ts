@@ -16,6 +16,7 @@ export type AuditEventType =
   | 'key_revoked'
   | 'client_created'
   | 'client_auth_failure'
+  | 'client_auth_throttled'
   | 'user_created'
   | 'admin_action';
 

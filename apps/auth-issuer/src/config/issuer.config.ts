@@ -2,6 +2,7 @@ import { ConfigError, readEnum, readInt, readList, readOptional, readPort, readS
 import { resolveKeyEncryptionKey } from './key-encryption-key';
 import { KeyLifecycleConfig, loadKeyLifecycleConfig } from './key-lifecycle.config';
 import { LoginProtectionConfig, loadLoginProtectionConfig } from '../throttle/login-protection.config';
+import { ClientAuthProtectionConfig, loadClientAuthProtectionConfig } from '../throttle/client-auth-protection.config';
 
 export const ISSUER_CONFIG = Symbol('ISSUER_CONFIG');
 
@@ -26,6 +27,7 @@ export interface IssuerConfig {
   /** AUTH_COOKIE=1: browser apps may ask login for HttpOnly cookies, and the issuer's guard reads them. */
   cookieDelivery: boolean;
   loginProtection: LoginProtectionConfig;
+  clientAuthProtection: ClientAuthProtectionConfig;
 }
 
 const THIRTY_DAYS = 30 * 24 * 3600;
@@ -56,5 +58,6 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
     dataDir,
     cookieDelivery: readEnum(env, 'AUTH_COOKIE', ['0', '1'], '0') === '1',
     loginProtection: loadLoginProtectionConfig(env),
+    clientAuthProtection: loadClientAuthProtectionConfig(env),
   };
 }

@@ -21,8 +21,16 @@ const STATUS: Record<IssuerErrorCode, number> = {
   invalid_key: 400,
   weak_key: 400,
   rate_limited: 429,
+  client_throttled: 429,
   temporarily_unavailable: 503,
 };
+
+/**
+ * The `error` member where it differs from the code. RFC 6749 §5.2 has no throttling code for the token
+ * endpoint (`slow_down` is RFC 8628's, for device polling): a throttled client authentication is an
+ * `invalid_client`, which clients already treat as "fix your credentials", with 429 and Retry-After.
+ */
+const WIRE_ERROR: Partial<Record<IssuerErrorCode, string>> = { client_throttled: 'invalid_client' };
 
 /**
  * Maps IssuerError codes to RFC 6749 §5.2 bodies; an unreachable database to 503 + Retry-After;
@@ -38,7 +46,7 @@ export class IssuerErrorFilter implements ExceptionFilter {
       if (exception.retryAfterSeconds !== undefined) reply.header('retry-after', String(exception.retryAfterSeconds));
       if (exception.code === 'invalid_client') reply.header('www-authenticate', 'Basic realm="token"');
       reply.header('cache-control', 'no-store');
-      reply.code(STATUS[exception.code]).send({ error: exception.code, error_description: exception.description });
+      reply.code(STATUS[exception.code]).send({ error: WIRE_ERROR[exception.code] ?? exception.code, error_description: exception.description });
       return;
     }
     if (exception instanceof HttpException) {

@@ -17,6 +17,7 @@ export type IssuerErrorCode =
   | 'invalid_key'
   | 'weak_key'
   | 'rate_limited'
+  | 'client_throttled'
   | 'temporarily_unavailable';
 
 export class IssuerError extends Error {

@@ -2,24 +2,32 @@ import { Injectable } from '@nestjs/common';
 import type { ClientEntity } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { IssuerError } from '../errors/issuer.error';
+import { ClientAuthThrottle } from '../throttle/client-auth-throttle.service';
 import { readClientCredentials } from './client-credentials.reader';
 import type { OAuthForm } from './oauth.form';
 
 type Headers = Record<string, string | string[] | undefined>;
 
-/** Client authentication for the OAuth endpoints: presented credentials are always checked, never ignored. */
+/**
+ * Client authentication for the OAuth endpoints: presented credentials are always checked, never ignored,
+ * and failures are throttled per client_id and per client address (`ip`: request.ip, which honours
+ * X-Forwarded-For only behind a TRUST_PROXY).
+ */
 @Injectable()
 export class ClientAuthentication {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly throttle: ClientAuthThrottle,
+  ) {}
 
   /** The authenticated client, or undefined for a first-party request that presents no credentials. */
-  async optional(headers: Headers, form: OAuthForm): Promise<ClientEntity | undefined> {
+  async optional(headers: Headers, form: OAuthForm, ip: string): Promise<ClientEntity | undefined> {
     const credentials = readClientCredentials(headers, form);
-    return credentials && this.clients.authenticate(credentials);
+    return credentials && this.throttle.attempt(credentials.clientId, ip, () => this.clients.authenticate(credentials));
   }
 
-  async required(headers: Headers, form: OAuthForm): Promise<ClientEntity> {
-    const client = await this.optional(headers, form);
+  async required(headers: Headers, form: OAuthForm, ip: string): Promise<ClientEntity> {
+    const client = await this.optional(headers, form, ip);
     if (!client) throw new IssuerError('invalid_client', 'client authentication required');
     return client;
   }

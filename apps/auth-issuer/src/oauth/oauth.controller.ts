@@ -39,7 +39,7 @@ export class OAuthController {
   async token(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
     noStore(reply);
     const form = OAuthForm.from(request);
-    const client = await this.clientAuth.optional(request.headers, form);
+    const client = await this.clientAuth.optional(request.headers, form, request.ip);
     const grantType = form.require('grant_type');
     const grant = Object.prototype.hasOwnProperty.call(this.grants, grantType) ? this.grants[grantType] : undefined;
     if (!grant) throw new IssuerError('unsupported_grant_type', 'supported: refresh_token, client_credentials');
@@ -51,7 +51,7 @@ export class OAuthController {
   async revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     noStore(reply);
     const form = OAuthForm.from(request);
-    const client = await this.clientAuth.optional(request.headers, form);
+    const client = await this.clientAuth.optional(request.headers, form, request.ip);
     form.get('token_type_hint'); // only a hint (RFC 7009 §2.1), but still at most once
     await this.revocation.revoke(form.require('token'), client);
   }
@@ -61,7 +61,7 @@ export class OAuthController {
   async introspect(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntrospectionResponse> {
     noStore(reply);
     const form = OAuthForm.from(request);
-    const client = await this.clientAuth.required(request.headers, form);
+    const client = await this.clientAuth.required(request.headers, form, request.ip);
     form.get('token_type_hint');
     return this.introspection.introspect(form.require('token'), client);
   }

@@ -1,0 +1,73 @@
+import type Redis from 'ioredis';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
+/** One dimension failures are counted in (an account, a client, an address) and its limit per window. */
+export interface FailureScope {
+  name: string;
+  limit: number;
+}
+
+export interface FailureThrottleOptions {
+  redis: Redis;
+  /** `memory://` runs in one process: counting in memory is then the same thing. */
+  redisUrl: string;
+  /** Redis key prefix of this throttle's counters, e.g. `<REDIS_PREFIX>login-fail:`. */
+  keyPrefix: string;
+  scopes: FailureScope[];
+  windowSeconds: number;
+}
+
+/** The scopes over their limit and the whole seconds until the longest of them frees a point. */
+export interface Refusal {
+  scopes: string[];
+  retryAfterSeconds: number;
+}
+
+/**
+ * Counts failed attempts per key in each scope, in Redis (shared by every issuer replica); while Redis is
+ * unreachable each replica falls back to the same limits in its own memory. A point is taken before the
+ * attempt runs, so parallel guesses cannot slip past the limit, and given back unless the attempt failed
+ * in the way that counts: only failures count.
+ */
+export class FailureThrottle {
+  private readonly limiters: RateLimiterAbstract[];
+
+  constructor(private readonly options: FailureThrottleOptions) {
+    const inProcess = options.redisUrl.startsWith('memory:');
+    this.limiters = options.scopes.map(({ name, limit: points }) => {
+      const memory = new RateLimiterMemory({ points, duration: options.windowSeconds, keyPrefix: `${options.keyPrefix}${name}` });
+      if (inProcess) return memory;
+      return new RateLimiterRedis({ storeClient: options.redis, keyPrefix: `${options.keyPrefix}${name}`, points, duration: options.windowSeconds, rejectIfRedisNotReady: true, insuranceLimiter: memory });
+    });
+  }
+
+  /**
+   * Runs `work` unless a key is over its scope's limit; then `refuse` builds the error to throw.
+   * `keys` line up with the scopes. `counts` tells a failure that counts from any other error.
+   */
+  async attempt<T>(keys: string[], work: () => Promise<T>, counts: (error: unknown) => boolean, refuse: (refusal: Refusal) => Promise<Error>): Promise<T> {
+    const taken = await Promise.allSettled(this.limiters.map((limiter, i) => limiter.consume(keys[i])));
+    const over = taken.flatMap((t, i) => (t.status === 'rejected' ? [{ scope: this.options.scopes[i].name, wait: waitOf(t.reason) }] : []));
+    if (over.length > 0) {
+      await this.giveBack(keys, taken.map((t) => t.status === 'fulfilled'));
+      throw await refuse({ scopes: over.map((o) => o.scope), retryAfterSeconds: Math.max(...over.map((o) => o.wait)) });
+    }
+    try {
+      const result = await work();
+      await this.giveBack(keys, keys.map(() => true));
+      return result;
+    } catch (error) {
+      if (!counts(error)) await this.giveBack(keys, keys.map(() => true));
+      throw error;
+    }
+  }
+
+  private async giveBack(keys: string[], which: boolean[]): Promise<void> {
+    await Promise.allSettled(this.limiters.map((limiter, i) => which[i] && limiter.reward(keys[i], 1)));
+  }
+}
+
+/** Whole seconds until the window frees a point; a store error (not a RateLimiterRes) waits one second. */
+function waitOf(reason: unknown): number {
+  return reason instanceof RateLimiterRes ? Math.max(1, Math.ceil(reason.msBeforeNext / 1000)) : 1;
+}
