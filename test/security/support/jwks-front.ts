@@ -32,8 +32,11 @@ export class JwksFront {
     this.hits++;
     const json = (status: number, body: string): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(body);
     switch (this.mode) {
-      case 'proxy':
-        return json(200, await (await fetch(this.upstream)).text());
+      case 'proxy': {
+        // The issuer itself may be down: answer as a gateway would, never leave the guard hanging.
+        const upstream = await fetch(this.upstream).then((r) => r.text(), () => undefined);
+        return upstream === undefined ? json(502, '{"error":"bad_gateway"}') : json(200, upstream);
+      }
       case 'status-500':
         return json(500, '{"error":"boom"}');
       case 'garbage':
@@ -43,7 +46,7 @@ export class JwksFront {
       case 'empty-keys':
         return json(200, '{"keys":[]}');
       case 'private-keys': {
-        const body = JSON.parse(await (await fetch(this.upstream)).text());
+        const body = JSON.parse(await (await fetch(this.upstream)).text().catch(() => '{"keys":[]}'));
         return json(200, JSON.stringify({ keys: body.keys.map((k: object) => ({ ...k, kid: 'swapped', d: 'AAAA' })) }));
       }
       case 'huge':
