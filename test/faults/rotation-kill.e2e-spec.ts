@@ -198,3 +198,45 @@ describe('a replica killed between committing an emergency revocation and announ
     expect(await keyTableProblems(lane.pg, lane.kek)).toEqual([]);
   });
 });
+
+/**
+ * A partition that strands the key transaction's connection: the issuer times out and closes its socket,
+ * but PostgreSQL never hears of it, so the session lives on "idle in transaction", holding the cluster-wide
+ * key lock, until TCP keepalive notices (two hours by default). Every rotation, tick and emergency revoke
+ * of every replica waits for that lock.
+ */
+describe('a key transaction stranded by a network partition', () => {
+  let lane: FaultLane;
+
+  beforeAll(async () => {
+    lane = await FaultLane.start({ KEY_ROTATION_TICK: '3600' });
+  });
+  afterAll(() => lane?.stop());
+
+  it('holds the key lock only until PostgreSQL ends the idle transaction; key changes work again afterwards', async () => {
+    const admin = await lane.adminToken();
+    // Not `call`: the stranded request waits out the driver's query timeout twice (the statement, then ROLLBACK).
+    const rotate = async () => {
+      const response = await fetch(`${lane.issuer.url}/admin/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${admin}` }, signal: AbortSignal.timeout(30_000) });
+      return { status: response.status, headers: response.headers, text: await response.text() };
+    };
+    const frozen = lane.proxy.freezeWhen(keyStep('write 1'));
+    const stranded = rotate();
+    await frozen;
+    const started = Date.now();
+    lane.proxy.strandFrozen();
+    const first = await stranded;
+    const firstMs = Date.now() - started;
+    expect({ status: first.status, retryAfter: first.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
+    const refusals: number[] = [];
+    for (;;) {
+      const next = await rotate();
+      if (next.status === 200) break;
+      expect({ status: next.status, retryAfter: next.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
+      refusals.push(next.status);
+      if (Date.now() - started > 30_000) throw new Error('the key lock is still held 30 s after the partition');
+    }
+    console.log(`stranded key transaction: its request answered 503 after ${firstMs} ms; key changes refused (503) for ${Date.now() - started} ms (${refusals.length + 1} refusals), then rotate 200`);
+    expect(await keyTableProblems(lane.pg, lane.kek)).toEqual([]);
+  });
+});

@@ -27,6 +27,8 @@ interface Link {
   upstream: Socket;
   trace: ConnectionTrace;
   frozen: boolean;
+  /** The server side outlives the client: a partition ate the client's FIN (see strandFrozen). */
+  stranded: boolean;
   /** What arrived while frozen, to pass on if the connection is released. */
   held: { to: Socket; chunk: Buffer }[];
 }
@@ -90,6 +92,14 @@ export class StepProxy {
     for (const { to, chunk } of link.held.splice(0)) to.write(chunk);
   }
 
+  /**
+   * Leaves the frozen connection as a network partition does: nothing crosses, and when the client gives
+   * up and closes its socket the server never hears of it (its session, and any lock it holds, live on).
+   */
+  strandFrozen(): void {
+    if (this.frozenLink) this.frozenLink.stranded = true;
+  }
+
   /** Drops the frozen connection on both sides, as a network failure would: the server rolls back, the client sees an error. */
   severFrozen(): void {
     const link = this.frozenLink;
@@ -108,7 +118,7 @@ export class StepProxy {
   }
 
   private accept(client: Socket, upstream: Socket): void {
-    const link: Link = { client, upstream, trace: new ConnectionTrace(), frozen: false, held: [] };
+    const link: Link = { client, upstream, trace: new ConnectionTrace(), frozen: false, stranded: false, held: [] };
     this.links.add(link);
     const relay = (from: Socket, to: Socket, direction: Direction) => {
       from.on('data', (chunk: Buffer) => {
@@ -130,6 +140,7 @@ export class StepProxy {
     for (const socket of [client, upstream]) socket.on('error', () => undefined);
     // A client that dies (SIGKILL) closes its socket: the server side goes too, and PostgreSQL rolls back.
     client.on('close', () => {
+      if (link.stranded) return;
       upstream.destroy();
       this.links.delete(link);
     });

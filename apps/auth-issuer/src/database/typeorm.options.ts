@@ -25,7 +25,9 @@ export function typeOrmOptions(databaseUrl: string): DataSourceOptions {
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error', 'migration'],
-    // Bounded waits so a stalled database yields a 503, not a hung request.
-    extra: { max: 10, connectionTimeoutMillis: 3000, statement_timeout: 5000, query_timeout: 6000 },
+    // Bounded waits so a stalled database yields a 503, not a hung request. A session whose client vanished
+    // without a word (a partition ate its FIN) is ended by the server after 10 s idle in a transaction, instead
+    // of holding its locks (the cluster-wide key lock among them) until TCP keepalive, hours later.
+    extra: { max: 10, connectionTimeoutMillis: 3000, statement_timeout: 5000, query_timeout: 6000, idle_in_transaction_session_timeout: 10_000 },
   };
 }
