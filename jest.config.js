@@ -6,9 +6,9 @@ const moduleNameMapper = {
   '^@app/service-kit$': '<rootDir>/libs/service-kit/src',
 };
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+  '^.+\\.ts$': ['ts-jest', {}],
   // jose 6 ships ESM only; Node 20.19 loads it natively, Jest needs it transpiled to CommonJS.
-  '^.+/node_modules/jose/.+\\.js$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true } }],
+  '^.+/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
 };
 const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
 const common = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], moduleNameMapper, transform, transformIgnorePatterns, testEnvironment: 'node' };
