@@ -12,10 +12,21 @@ type Headers = Record<string, string | string[] | undefined>;
 export class ClientAuthentication {
   constructor(private readonly clients: ClientsService) {}
 
-  /** The authenticated client, or undefined for a first-party request that presents no credentials. */
+  /**
+   * The authenticated client, or undefined for a first-party request: no credentials, or a public
+   * client's `client_id` alone (auth method `none`, as openid-client sends it). Every registered client
+   * is confidential, so its id without its secret is `invalid_client`. Any other name is taken as the
+   * first-party app: nothing authenticates a public client's name, so it grants nothing beyond what no
+   * client_id at all would.
+   */
   async optional(headers: Headers, form: OAuthForm): Promise<ClientEntity | undefined> {
-    const credentials = readClientCredentials(headers, form);
-    return credentials && this.clients.authenticate(credentials);
+    const presented = readClientCredentials(headers, form);
+    if (!presented) return undefined;
+    if (presented.secret === null) {
+      await this.clients.assertNotConfidential(presented.clientId);
+      return undefined;
+    }
+    return this.clients.authenticate(presented);
   }
 
   async required(headers: Headers, form: OAuthForm): Promise<ClientEntity> {
