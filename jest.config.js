@@ -6,11 +6,12 @@ const moduleNameMapper = {
   '^@app/service-kit$': '<rootDir>/libs/service-kit/src',
 };
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
-  // jose 6 ships ESM only; Node 20.19 loads it natively, Jest needs it transpiled to CommonJS.
-  '^.+/node_modules/jose/.+\\.js$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true } }],
+  '^.+\\.ts$': ['ts-jest', {}],
+  // jose 6, openid-client 6 and oauth4webapi 3 ship ESM only; Node 20.19 loads them natively, Jest needs
+  // them transpiled to CommonJS (the interop tests drive the real client libraries in-process).
+  '^.+/node_modules/(jose|openid-client|oauth4webapi)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
 };
-const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'];
 const common = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], moduleNameMapper, transform, transformIgnorePatterns, testEnvironment: 'node' };
 
 module.exports = {

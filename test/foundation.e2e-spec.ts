@@ -55,6 +55,7 @@ describe('login → RS256 token → JWKS → guarded services', () => {
       const denied = await call('GET', `${service}/admin/ping`, { token: alice.access_token });
       expect(denied.status).toBe(403);
       expect(denied.headers.get('www-authenticate')).toMatch(/^Bearer .*error="insufficient_scope"/);
+      expect(denied.headers.get('cache-control')).toBe('no-store');
       expect((await call('GET', `${service}/admin/ping`, { token: admin.access_token })).status).toBe(200);
     }
   });

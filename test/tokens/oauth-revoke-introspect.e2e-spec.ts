@@ -123,6 +123,7 @@ describe('OAuth revocation and introspection', () => {
         active: true,
         token_type: 'Bearer',
         scope: '',
+        client_id: 'first-party',
         sub: claims.sub,
         aud: claims.aud,
         iss: system.issuerUrl,

@@ -18,3 +18,9 @@ export interface AccessTokenClaims {
 }
 
 export const REQUIRED_ACCESS_TOKEN_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'] as const;
+
+/**
+ * `client_id` of every user token from /auth/login and its refreshes (RFC 9068 §2.2 requires the claim):
+ * the first-party app, a public client. Reserved: no registered client can take this id.
+ */
+export const FIRST_PARTY_CLIENT_ID = 'first-party';

@@ -45,8 +45,14 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   return app;
 }
 
+/** Listens, or closes the app (its timers and connections) before reporting why it could not. */
 export async function listen(app: INestApplication, port: number): Promise<string> {
-  await app.listen(port, '0.0.0.0');
+  try {
+    await app.listen(port, '0.0.0.0');
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const address = app.getHttpServer().address();
   const actual = typeof address === 'object' && address ? address.port : port;
   return `http://127.0.0.1:${actual}`;

@@ -19,6 +19,7 @@ describe('client rules', () => {
     ['has space', false],
     ['a'.repeat(65), false],
     ['0b7f2a0e-5b7e-4c1a-9d55-3f6f0d1d2c3b', false],
+    ['first-party', false],
   ])('client id %s valid: %s', (id, ok) => expect(isValidClientId(id)).toBe(ok));
 
   it.each([
@@ -28,6 +29,7 @@ describe('client rules', () => {
     ['bad scope', { scopes: ['a b'] }, 'invalid_request'],
     ['no audience', { audiences: [] }, 'invalid_request'],
     ['audience with space', { audiences: ['a b'] }, 'invalid_request'],
+    ['the reserved first-party id', { clientId: 'first-party' }, 'invalid_request'],
   ])('registration: %s', (_name, override, code) => {
     expect(codeOf(() => assertValidNewClient({ ...valid, ...override }))).toBe(code);
   });

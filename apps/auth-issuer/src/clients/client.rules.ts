@@ -1,3 +1,4 @@
+import { FIRST_PARTY_CLIENT_ID } from '@app/contract';
 import { IssuerError } from '../errors/issuer.error';
 
 /** Client ids: short, URL- and header-safe. */
@@ -15,8 +16,9 @@ const AUDIENCE = /^[\x21-\x7E]{1,256}$/;
 export const MIN_CLIENT_SECRET_LENGTH = 32;
 export const MAX_CLIENT_SECRET_BYTES = 1024;
 
+/** A registrable client id. The first-party app's id is reserved: a client holding it would see every user token. */
 export function isValidClientId(value: string): boolean {
-  return CLIENT_ID.test(value) && !UUID_SHAPED.test(value);
+  return CLIENT_ID.test(value) && !UUID_SHAPED.test(value) && value !== FIRST_PARTY_CLIENT_ID;
 }
 
 export function isValidScopeToken(value: string): boolean {
@@ -43,6 +45,7 @@ export interface NewClient {
 
 /** Checks a registration before anything is hashed or stored. */
 export function assertValidNewClient({ clientId, secret, scopes, audiences }: NewClient): void {
+  if (clientId === FIRST_PARTY_CLIENT_ID) throw new IssuerError('invalid_request', `client id ${FIRST_PARTY_CLIENT_ID} is reserved for user sessions`);
   if (!isValidClientId(clientId)) throw new IssuerError('invalid_request', 'client id must be 1-64 of A-Z a-z 0-9 . _ - and not UUID-shaped');
   if (secret.length < MIN_CLIENT_SECRET_LENGTH) throw new IssuerError('invalid_request', `client secret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`);
   if (Buffer.byteLength(secret, 'utf8') > MAX_CLIENT_SECRET_BYTES) throw new IssuerError('invalid_request', `client secret must be at most ${MAX_CLIENT_SECRET_BYTES} bytes`);

@@ -51,4 +51,12 @@ export class ClientsService {
     }
     return client;
   }
+
+  /** `invalid_client` when a registered client names itself without proving it (it must authenticate). */
+  async assertNotConfidential(clientId: string): Promise<void> {
+    if (!isValidClientId(clientId)) return;
+    if (!(await this.dataSource.getRepository(ClientEntity).existsBy({ clientId }))) return;
+    await this.audit.record('client_auth_failure', null, { client_id: clientId, reason: 'no_secret' });
+    throw new IssuerError('invalid_client', 'this client must authenticate');
+  }
 }

@@ -3,7 +3,11 @@ import { ISSUER_PATHS } from '@app/contract';
 import { Public } from '@app/auth-guard';
 import { ISSUER_CONFIG, IssuerConfig, SIGNING_ALGORITHMS } from '../config/issuer.config';
 
-/** OpenID Provider / RFC 8414 metadata; built once, since nothing in it changes at run time. */
+/**
+ * OpenID Provider / RFC 8414 metadata, served at both well-known paths (OAuth-only clients such as
+ * openid-client with `algorithm: 'oauth2'` read the RFC 8414 one); built once, since nothing in it
+ * changes at run time.
+ */
 @Controller()
 export class DiscoveryController {
   private readonly document: Record<string, unknown>;
@@ -26,12 +30,12 @@ export class DiscoveryController {
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
       access_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
-      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'roles', 'scope', 'client_id'],
+      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'roles', 'scope', 'client_id', 'sid'],
     };
   }
 
   @Public()
-  @Get(ISSUER_PATHS.discovery)
+  @Get([ISSUER_PATHS.discovery, ISSUER_PATHS.authorizationServerMetadata])
   @Header('cache-control', 'public, max-age=300')
   discovery(): Record<string, unknown> {
     return this.document;

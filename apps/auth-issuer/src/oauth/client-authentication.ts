@@ -20,10 +20,22 @@ export class ClientAuthentication {
     private readonly throttle: ClientAuthThrottle,
   ) {}
 
-  /** The authenticated client, or undefined for a first-party request that presents no credentials. */
+  /**
+   * The authenticated client, or undefined for a first-party request: no credentials, or a public
+   * client's `client_id` alone (auth method `none`, as openid-client sends it). Every registered client
+   * is confidential, so its id without its secret is `invalid_client`. Any other name is taken as the
+   * first-party app: nothing authenticates a public client's name, so it grants nothing beyond what no
+   * client_id at all would. Only secret checks are throttled: an id alone guesses nothing.
+   */
   async optional(headers: Headers, form: OAuthForm, ip: string): Promise<ClientEntity | undefined> {
-    const credentials = readClientCredentials(headers, form);
-    return credentials && this.throttle.attempt(credentials.clientId, ip, () => this.clients.authenticate(credentials));
+    const presented = readClientCredentials(headers, form);
+    if (!presented) return undefined;
+    if (presented.secret === null) {
+      await this.clients.assertNotConfidential(presented.clientId);
+      return undefined;
+    }
+    const credentials = { clientId: presented.clientId, secret: presented.secret };
+    return this.throttle.attempt(credentials.clientId, ip, () => this.clients.authenticate(credentials));
   }
 
   async required(headers: Headers, form: OAuthForm, ip: string): Promise<ClientEntity> {

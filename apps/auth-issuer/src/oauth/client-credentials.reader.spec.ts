@@ -19,8 +19,9 @@ describe('readClientCredentials', () => {
     expect(readClientCredentials(basic('a:b:c'), form({}))).toEqual({ clientId: 'a', secret: 'b:c' });
   });
 
-  it('reads client_secret_post, and nothing when no credentials are sent', () => {
+  it('reads client_secret_post, a public client_id alone, and nothing when no credentials are sent', () => {
     expect(readClientCredentials({}, form({ client_id: 'a', client_secret: 's' }))).toEqual({ clientId: 'a', secret: 's' });
+    expect(readClientCredentials({}, form({ client_id: 'my-spa' }))).toEqual({ clientId: 'my-spa', secret: null });
     expect(readClientCredentials({}, form({ grant_type: 'refresh_token' }))).toBeUndefined();
   });
 
@@ -32,7 +33,6 @@ describe('readClientCredentials', () => {
     ['Basic not base64', { authorization: 'Basic ***' }, {}, 'invalid_client'],
     ['Basic plus client_secret', basic('a:b'), { client_secret: 'b' }, 'invalid_request'],
     ['Basic id differs from client_id', basic('a:b'), { client_id: 'c' }, 'invalid_request'],
-    ['client_id alone', {}, { client_id: 'a' }, 'invalid_client'],
     ['client_secret alone', {}, { client_secret: 'b' }, 'invalid_request'],
     ['repeated client_id', {}, { client_id: ['a', 'b'], client_secret: 's' }, 'invalid_request'],
   ];

@@ -4,12 +4,19 @@ import type { OAuthForm } from './oauth.form';
 
 const BASIC = /^Basic ([A-Za-z0-9+/]+={0,2})$/i;
 
+/** A public client names itself with `client_id` alone (RFC 6749 §3.2.1, auth method `none`). */
+export interface PublicClientId {
+  clientId: string;
+  secret: null;
+}
+
 /**
  * Client credentials from `Authorization: Basic` (RFC 6749 §2.3.1: id and secret each
- * form-urlencoded, then base64) or from `client_id` + `client_secret` in the body.
- * Returns undefined when the request carries none; one method per request (§2.3).
+ * form-urlencoded, then base64) or from `client_id` + `client_secret` in the body; a `client_id`
+ * alone is a public client's name (`secret: null`). Returns undefined when the request carries
+ * none; one method per request (§2.3).
  */
-export function readClientCredentials(headers: Record<string, string | string[] | undefined>, form: OAuthForm): ClientCredentials | undefined {
+export function readClientCredentials(headers: Record<string, string | string[] | undefined>, form: OAuthForm): ClientCredentials | PublicClientId | undefined {
   const authorization = headers.authorization;
   const postedId = form.get('client_id');
   const postedSecret = form.get('client_secret');
@@ -23,9 +30,7 @@ export function readClientCredentials(headers: Record<string, string | string[] 
     if (postedId === undefined) throw new IssuerError('invalid_request', 'client_secret needs client_id');
     return { clientId: postedId, secret: postedSecret };
   }
-  // A client_id alone would be a public client; every registered client is confidential.
-  if (postedId !== undefined) throw new IssuerError('invalid_client', 'client authentication required');
-  return undefined;
+  return postedId === undefined ? undefined : { clientId: postedId, secret: null };
 }
 
 function fromBasicHeader(header: string | string[]): ClientCredentials {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { FIRST_PARTY_CLIENT_ID } from '@app/contract';
 import { AuditLog } from '../audit/audit-log.service';
 import type { ClientEntity } from '../clients/client.entity';
 import { IssuerError } from '../errors/issuer.error';
@@ -33,7 +34,8 @@ export class TokenRevocationService {
     }
     const claims = await this.inspector.verify(token);
     if (!claims) return;
-    assertOwner(claims.client_id ?? null, requester);
+    // First-party tokens name the first-party app (tokens minted before that carry no client_id).
+    assertOwner(claims.client_id === FIRST_PARTY_CLIENT_ID ? null : (claims.client_id ?? null), requester);
     await this.revocation.denyAccessToken(claims.jti, claims.exp);
     await this.audit.record('token_revoked', claims.sub, { kind: 'access', jti: claims.jti, client_id: requester });
   }

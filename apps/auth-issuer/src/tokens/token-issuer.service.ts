@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { TokenResponse } from '@app/contract';
+import { FIRST_PARTY_CLIENT_ID, type TokenResponse } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { RefreshTokensService } from '../refresh/refresh-tokens.service';
 import type { UserEntity } from '../users/user.entity';
@@ -25,7 +25,8 @@ export class TokenIssuer {
   }
 
   async respond(user: UserEntity, familyId: string, refreshToken: string, scope: string): Promise<TokenResponse> {
-    const access = await this.signer.sign({ sub: user.id, roles: user.roles, scope, audience: this.userAudience(), sessionId: familyId });
+    // RFC 9068 §2.2 requires client_id; user sessions belong to the first-party app.
+    const access = await this.signer.sign({ sub: user.id, roles: user.roles, scope, audience: this.userAudience(), clientId: FIRST_PARTY_CLIENT_ID, sessionId: familyId });
     return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshToken, scope };
   }
 }

@@ -11,7 +11,7 @@ export function setHeader(response: AnyResponse, name: string, value: string): v
 const challenge = (realm: string, params: Record<string, string>) =>
   ['Bearer realm="' + realm + '"', ...Object.entries(params).map(([k, v]) => `${k}="${v}"`)].join(', ');
 
-/** RFC 6750 §3 refusals. Bodies say nothing about which check failed. */
+/** RFC 6750 §3 refusals. Bodies say nothing about which check failed; no refusal may be cached by a proxy. */
 export function unauthorized(response: AnyResponse, realm: string, tokenPresented: boolean): HttpException {
   setHeader(response, 'www-authenticate', challenge(realm, tokenPresented ? { error: 'invalid_token' } : {}));
   setHeader(response, 'cache-control', 'no-store');
@@ -20,10 +20,12 @@ export function unauthorized(response: AnyResponse, realm: string, tokenPresente
 
 export function forbidden(response: AnyResponse, realm: string, scope?: string): HttpException {
   setHeader(response, 'www-authenticate', challenge(realm, { error: 'insufficient_scope', ...(scope ? { scope } : {}) }));
+  setHeader(response, 'cache-control', 'no-store');
   return new ForbiddenException({ statusCode: 403, message: 'Forbidden' });
 }
 
 export function unavailable(response: AnyResponse, retryAfterSeconds: number): HttpException {
   setHeader(response, 'retry-after', String(retryAfterSeconds));
+  setHeader(response, 'cache-control', 'no-store');
   return new ServiceUnavailableException({ statusCode: 503, message: 'Service Unavailable' });
 }

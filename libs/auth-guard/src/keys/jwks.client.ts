@@ -3,7 +3,10 @@ import { discardBody, readBoundedText } from '../issuer/bounded-read';
 import { parseJwks } from './jwks.parser';
 import type { VerificationKey } from './key-source';
 
-export type JwksFetchResult = { modified: false } | { modified: true; keys: Map<string, VerificationKey>; etag?: string };
+/** `maxAgeMs`: the issuer's Cache-Control max-age, when it sent one. */
+export type JwksFetchResult =
+  | { modified: false; maxAgeMs?: number }
+  | { modified: true; keys: Map<string, VerificationKey>; etag?: string; maxAgeMs?: number };
 
 /** One JWKS download; RemoteKeySet decides when. A fake can stand in for it in tests. */
 export interface JwksFetcher {
@@ -31,13 +34,18 @@ export class JwksHttpClient implements JwksFetcher {
     const response = await fetch(this.jwksUrl, { headers, signal, redirect: 'error' });
     if (response.status === 304 && etag) {
       discardBody(response);
-      return { modified: false };
+      return { modified: false, maxAgeMs: maxAgeOf(response) };
     }
     if (response.status !== 200) {
       discardBody(response);
       throw new Error(`JWKS answered ${response.status}`);
     }
     const keys = parseJwks(JSON.parse(await readBoundedText(response, MAX_JWKS_BYTES)));
-    return { modified: true, keys, etag: response.headers.get('etag') ?? undefined };
+    return { modified: true, keys, etag: response.headers.get('etag') ?? undefined, maxAgeMs: maxAgeOf(response) };
   }
+}
+
+function maxAgeOf(response: Response): number | undefined {
+  const match = /(?:^|,)\s*max-age=(\d{1,9})\s*(?:,|$)/i.exec(response.headers.get('cache-control') ?? '');
+  return match ? Number(match[1]) * 1000 : undefined;
 }

@@ -32,12 +32,14 @@ class FakeFetcher implements JwksFetcher {
     this.gate = undefined;
   }
 
+  maxAgeMs?: number;
+
   async fetch(): Promise<JwksFetchResult> {
     this.calls += 1;
     const snapshot = this.keys;
     if (this.gate) await this.gate;
     if (this.failing) throw new Error('issuer unreachable');
-    return { modified: true, keys: this.empty ? new Map() : parseJwks(jwksOf(...snapshot)) };
+    return { modified: true, keys: this.empty ? new Map() : parseJwks(jwksOf(...snapshot)), maxAgeMs: this.maxAgeMs };
   }
 }
 
@@ -222,5 +224,21 @@ describe('RemoteKeySet background refresh', () => {
     set.stop();
     await jest.advanceTimersByTimeAsync(REFRESH * 2);
     expect(fetcher.calls).toBe(5);
+  });
+
+  it("refreshes at the issuer's max-age when it is shorter than the interval, never faster than the cooldown", async () => {
+    const fetcher = new FakeFetcher([LocalKey.generate('RS256')]);
+    fetcher.maxAgeMs = REFRESH / 4;
+    const set = new RemoteKeySet({ issuer: 'https://issuer.test', fetchTimeoutMs: 1000, cooldownMs: COOLDOWN, refreshIntervalMs: REFRESH, fetcher });
+    await set.refresh();
+    set.setPushConnected(true);
+    set.start();
+    await jest.advanceTimersByTimeAsync(REFRESH * 1.1 + 1);
+    expect(fetcher.calls).toBe(5);
+    fetcher.maxAgeMs = 1000;
+    await jest.advanceTimersByTimeAsync(REFRESH / 4 * 1.1 + 1);
+    await jest.advanceTimersByTimeAsync(COOLDOWN * 2.2 + 1);
+    expect(fetcher.calls).toBe(8);
+    set.stop();
   });
 });

@@ -38,6 +38,8 @@ export class RemoteKeySet implements KeySource {
   private algs: ReadonlySet<string> = new Set();
   private loaded = false;
   private etag?: string;
+  /** Cache-Control max-age of the last JWKS response, if any. */
+  private issuerMaxAgeMs?: number;
   private inflight?: Promise<void>;
   private queued?: Promise<void>;
   private lastFetchAt = -Infinity;
@@ -124,7 +126,9 @@ export class RemoteKeySet implements KeySource {
   private schedule(): void {
     clearTimeout(this.timer);
     const healthy = this.loaded && this.pushConnected !== false;
-    const period = healthy ? this.options.refreshIntervalMs : this.options.cooldownMs;
+    // The issuer's max-age bounds the period: it keeps max-age below its key pre-publication lead time.
+    const steady = Math.min(this.options.refreshIntervalMs, this.issuerMaxAgeMs ?? Infinity);
+    const period = healthy ? Math.max(steady, this.options.cooldownMs) : this.options.cooldownMs;
     // Up to 10% jitter (never less than the period) so a fleet of guards does not refresh in lockstep.
     this.timer = setTimeout(() => {
       // Background fetches respect the cooldown too, so the issuer never sees two within one.
@@ -154,6 +158,7 @@ export class RemoteKeySet implements KeySource {
     this.fetchCount += 1;
     try {
       const result = await this.fetcher.fetch(this.loaded ? this.etag : undefined);
+      if (result.maxAgeMs !== undefined) this.issuerMaxAgeMs = result.maxAgeMs;
       if (result.modified) {
         if (result.keys.size === 0) throw new Error('JWKS holds no usable key');
         for (const kid of this.revoked) result.keys.delete(kid);
