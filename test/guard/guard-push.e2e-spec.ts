@@ -4,7 +4,7 @@ import { FakeIssuer } from '../support/fake-issuer';
 import { call } from '../support/http';
 import { LocalKey } from '../support/local-jws';
 import { GuardApp, startGuardApp } from './support/guard-app';
-import { RedisProcess } from './support/redis-process';
+import { PrivateRedis } from '../support/private-redis';
 
 const AUDIENCE = 'billing-api';
 const PREFIX = 'push-test:';
@@ -30,7 +30,7 @@ describe('key events pushed to a running guard', () => {
   const keyA = LocalKey.generate('RS256', 'key-a');
   const keyB = LocalKey.generate('RS256', 'key-b');
   const keyC = LocalKey.generate('EdDSA', 'key-c');
-  let redis: RedisProcess;
+  let redis: PrivateRedis;
   let publisher: Redis;
   let issuer: FakeIssuer;
   let app: GuardApp;
@@ -39,7 +39,7 @@ describe('key events pushed to a running guard', () => {
   const tokenOf = (key: LocalKey) => key.token({ iss: issuer.url, aud: AUDIENCE });
 
   beforeAll(async () => {
-    redis = await RedisProcess.start();
+    redis = await PrivateRedis.start();
     publisher = redis.client();
     publisher.on('error', () => undefined);
   });
@@ -106,7 +106,7 @@ describe('key events pushed to a running guard', () => {
     issuer.publish(keyB);
     await sleep(200);
     expect((await call('GET', `${app.url}/lenient`, { token: revoked })).status).toBe(200);
-    await redis.restart();
+    await redis.resume();
     const elapsed = await timeUntil(401, `${app.url}/me`, revoked, 10_000);
     console.log(`reconnect: missed revoke applied ${elapsed} ms after Redis restarted`);
     expect(elapsed).toBeLessThan(10_000);

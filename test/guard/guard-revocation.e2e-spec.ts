@@ -4,7 +4,7 @@ import { FakeIssuer } from '../support/fake-issuer';
 import { call } from '../support/http';
 import { LocalKey } from '../support/local-jws';
 import { Adapter, GuardApp, startGuardApp } from './support/guard-app';
-import { RedisProcess } from './support/redis-process';
+import { PrivateRedis } from '../support/private-redis';
 
 const AUDIENCE = 'orders-api';
 const PREFIX = 'revocation-test:';
@@ -17,14 +17,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe.each<Adapter>(['fastify', 'express'])('revocation checks on %s with Redis stopped mid-test', (adapter) => {
   const key = LocalKey.generate('ES256');
   const keys = redisKeys(PREFIX);
-  let redis: RedisProcess;
+  let redis: PrivateRedis;
   let client: Redis;
   let issuer: FakeIssuer;
   let app: GuardApp;
   const token = (claims: Record<string, unknown> = {}) => key.token({ iss: issuer.url, aud: AUDIENCE }, claims);
 
   beforeAll(async () => {
-    redis = await RedisProcess.start();
+    redis = await PrivateRedis.start();
     client = redis.client();
     client.on('error', () => undefined);
     issuer = await FakeIssuer.start(key);
@@ -70,7 +70,7 @@ describe.each<Adapter>(['fastify', 'express'])('revocation checks on %s with Red
       expect(health.body.details).toMatchObject({ keys: 'loaded', redis: 'down' });
       expect(app.metrics.snapshot()['ERR_REVOCATION_UNAVAILABLE']).toBeGreaterThanOrEqual(1);
     } finally {
-      await redis.restart();
+      await redis.resume();
     }
     let status = 0;
     for (let i = 0; i < 100 && status !== 200; i++) {

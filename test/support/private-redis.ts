@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import Redis from 'ioredis';
 import { freePort } from './free-port';
 
 /**
@@ -39,6 +40,11 @@ export class PrivateRedis {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** A client of this server for the test itself (publishing, setting keys). */
+  client(): Redis {
+    return new Redis(this.url, { maxRetriesPerRequest: 1, lazyConnect: false });
   }
 
   private async waitForPing(): Promise<void> {
