@@ -10,6 +10,7 @@ import { call, login } from '../../support/http';
 import { createRedisPrefix, createTestDatabase, TEST_REDIS_URL } from '../../support/test-stores';
 import { JwksCounter } from './jwks-counter';
 import { TestClock } from './test-clock';
+import type { KeyListing } from '../../../apps/auth-issuer/src/keys/key-listing';
 
 export const SERVICE_NAMES = ['orders-api', 'billing-api'] as const;
 
@@ -126,19 +127,8 @@ export async function jwksKids(issuerUrl: string): Promise<string[]> {
   return (await call('GET', `${issuerUrl}/.well-known/jwks.json`)).body.keys.map((k: { kid: string }) => k.kid);
 }
 
-export interface KeyRow {
-  kid: string;
-  alg: string;
-  state: string;
-  origin: string;
-  created_at: string;
-  activate_after: string | null;
-  activated_at: string | null;
-  retired_at: string | null;
-  remove_after: string | null;
-  removed_at: string | null;
-  revoked_at: string | null;
-}
+/** A row of GET /admin/keys: the issuer's own listing shape. */
+export type KeyRow = KeyListing;
 
 /** GET /admin/keys as the admin. */
 export async function adminKeys(system: KeysSystem, token?: string): Promise<KeyRow[]> {
