@@ -113,7 +113,7 @@ describe('Redis restarted empty under running processes', () => {
       await redis.resume();
       // The guards reconnect on their own backoff (at most 2 s): Redis answers, but holds no seed marker.
       for (const service of system.services) {
-        await eventually(async () => (await call('GET', `${service.url}/health`)).body?.details?.redis === 'up', 5000, `${name(service)} reconnected`);
+        await eventually(async () => (await call('GET', `${service.url}/health`)).body?.details?.redis === 'unseeded', 5000, `${name(service)} reconnected`);
       }
       for (const service of system.services) {
         for (const token of [tokens.loggedOut, tokens.live]) {
