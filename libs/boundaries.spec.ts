@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/**
+ * The architecture's import rules, checked on every file: libs never import apps, no app imports
+ * another, apps reach libs only through their barrels, and the guard library holds no signing code.
+ */
+const root = join(__dirname, '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return path.endsWith('.ts') && !path.endsWith('.spec.ts') ? [relative(root, path)] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+}
+
+const appOf = (path: string) => /^apps\/([^/]+)\//.exec(path)?.[1];
+const resolveRelative = (file: string, spec: string) => relative(root, join(root, file, '..', spec));
+
+describe('module boundaries', () => {
+  const libFiles = sources(join(root, 'libs'));
+  const appFiles = sources(join(root, 'apps'));
+
+  it('found the code it checks', () => {
+    expect(libFiles.length).toBeGreaterThan(30);
+    expect(appFiles.length).toBeGreaterThan(30);
+  });
+
+  it('libs never import apps', () => {
+    const offending = libFiles.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith('.') && resolveRelative(file, spec).startsWith('apps/'))
+        .map((spec) => `${file} -> ${spec}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('no app imports another app, and apps use lib barrels only', () => {
+    const offending = appFiles.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => {
+          if (spec.startsWith('@app/')) return spec.split('/').length > 2;
+          if (!spec.startsWith('.')) return false;
+          const target = resolveRelative(file, spec);
+          return target.startsWith('libs/') || (target.startsWith('apps/') && appOf(target) !== appOf(file));
+        })
+        .map((spec) => `${file} -> ${spec}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('the guard library holds no signing code', () => {
+    const signing = /\b(SignJWT|CompactSign|createSign|generateKeyPair(Sync)?|privateKey)\b|\bcrypto\.sign\(|\bsign\(/;
+    const offending = libFiles.filter((file) => file.startsWith('libs/auth-guard/') && signing.test(readFileSync(join(root, file), 'utf8')));
+    expect(offending).toEqual([]);
+  });
+});
