@@ -8,26 +8,27 @@ import { IssuerError } from '../errors/issuer.error';
 import type { KeyActor } from '../keys/key-change.notifier';
 import { ISSUER_REDIS } from '../redis/redis.module';
 import { cliDatabaseUrl } from './cli-database';
+import { cliRedisUrl } from './cli-redis';
 import type { ContextCommand } from './cli.commands';
 import { CliModule } from './cli.module';
 import { UsageError } from './usage.error';
 
 /**
  * Runs a key or user command on the issuer's database, with config validated exactly like the server's.
- * DATABASE_URL falls back to `npm start`'s embedded PostgreSQL; without REDIS_URL changes are not
+ * DATABASE_URL and REDIS_URL fall back to `npm start`'s embedded stores; without a Redis changes are not
  * announced and running issuers pick them up within KEY_RELOAD_INTERVAL. Exit codes: 0 done,
  * 1 refused or failed, 2 usage.
  */
 export function issuerContextCommand(command: ContextCommand) {
   return async (args: string[], env: NodeJS.ProcessEnv): Promise<number> => {
     try {
-      const redisUrl = env.REDIS_URL?.trim();
+      const redisUrl = cliRedisUrl(env);
       if (!redisUrl) console.error('warning: REDIS_URL unset; running issuers pick up key changes within KEY_RELOAD_INTERVAL');
       const config = loadIssuerConfig({ ...env, DATABASE_URL: cliDatabaseUrl(env), REDIS_URL: redisUrl || 'memory://cli' });
       await runMigrations(config.databaseUrl);
       const app = await NestFactory.createApplicationContext(CliModule.forConfig(config), { logger: ['error', 'warn'], abortOnError: false });
       try {
-        await redisReady(app.get<Redis>(ISSUER_REDIS));
+        if (redisUrl) await redisReady(app.get<Redis>(ISSUER_REDIS));
         await command.run(app, args, operator(), (line) => console.log(line));
         return 0;
       } finally {
