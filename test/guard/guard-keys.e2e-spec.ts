@@ -6,7 +6,7 @@ import { GuardApp, startGuardApp } from './support/guard-app';
 
 const AUDIENCE = 'orders-api';
 const COOLDOWN_MS = 2000;
-const FLOOD_MS = 5000;
+const FLOOD_MS = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
