@@ -1,15 +1,8 @@
-import { IssuerError } from '../errors/issuer.error';
+import { issuerErrorCodeOf } from '../../../../test/support/issuer-error-code';
 import { assertValidNewClient, isValidClientId, parseScopeParameter } from './client.rules';
 
 const valid = { clientId: 'orders-to-billing', secret: 's'.repeat(32), scopes: ['invoices:read'], audiences: ['billing-api'] };
-const codeOf = (run: () => unknown) => {
-  try {
-    run();
-    return 'ok';
-  } catch (error) {
-    return error instanceof IssuerError ? error.code : 'other';
-  }
-};
+const codeOf = (run: () => unknown) => issuerErrorCodeOf(run);
 
 describe('client rules', () => {
   it.each([

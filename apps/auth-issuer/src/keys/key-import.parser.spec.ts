@@ -1,5 +1,6 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { IssuerError } from '../errors/issuer.error';
+import { issuerErrorCodeOf } from '../../../../test/support/issuer-error-code';
 import { parseImportKeyRequest, readImportedKey } from './key-import.parser';
 
 const pem = (key: KeyObject, type: 'pkcs8' | 'pkcs1' | 'sec1' = 'pkcs8') => key.export({ format: 'pem', type } as never).toString();
@@ -10,14 +11,7 @@ const rsa2 = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ed = generateKeyPairSync('ed25519');
 
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof IssuerError ? error.code : `unexpected ${String(error)}`;
-  }
-  return 'accepted';
-}
+const codeOf = (run: () => unknown) => issuerErrorCodeOf(run, 'accepted');
 
 describe('readImportedKey', () => {
   it.each([

@@ -1,17 +1,10 @@
-import { IssuerError } from '../errors/issuer.error';
+import { issuerErrorCodeOf } from '../../../../test/support/issuer-error-code';
 import { readClientCredentials } from './client-credentials.reader';
 import { OAuthForm } from './oauth.form';
 
 const form = (body: Record<string, unknown>) => OAuthForm.from({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
 const basic = (raw: string) => ({ authorization: `Basic ${Buffer.from(raw).toString('base64')}` });
-const codeOf = (run: () => unknown) => {
-  try {
-    run();
-    return 'ok';
-  } catch (error) {
-    return error instanceof IssuerError ? error.code : 'other';
-  }
-};
+const codeOf = (run: () => unknown) => issuerErrorCodeOf(run);
 
 describe('readClientCredentials', () => {
   it('decodes Basic with form-urlencoded id and secret (RFC 6749 §2.3.1)', () => {
