@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 
-/** A throw-away database on the given server, dropped by `drop()`. */
-export async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `bench_${randomBytes(6).toString('hex')}`;
+/** A throw-away database (random name starting with `label`) on the given server, dropped by `drop()`. */
+export async function createScratchDatabase(serverUrl: string, label = 'bench'): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${label}_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
   await admin.connect().catch((error: Error) => {
     throw new Error(`PostgreSQL is required at ${serverUrl}: ${error.message}`);
@@ -24,14 +24,17 @@ export async function createScratchDatabase(serverUrl: string): Promise<{ url: s
   };
 }
 
-/** A key prefix of its own on the given Redis, its keys deleted by `cleanup()`. */
-export async function createScratchPrefix(redisUrl: string): Promise<{ prefix: string; cleanup(): Promise<void> }> {
-  const prefix = `bench-${randomBytes(6).toString('hex')}:`;
+/** A key prefix of its own (random, starting with `label`) on the given Redis, its keys deleted by `cleanup()`. */
+export async function createScratchPrefix(redisUrl: string, label = 'bench'): Promise<{ prefix: string; cleanup(): Promise<void> }> {
+  const prefix = `${label}-${randomBytes(6).toString('hex')}:`;
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  await redis.connect().catch((error: Error) => {
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
     redis.disconnect();
-    throw new Error(`Redis is required at ${redisUrl}: ${error.message}`);
-  });
+    throw new Error(`Redis is required at ${redisUrl}: ${(error as Error).message}`);
+  }
   return {
     prefix,
     cleanup: async () => {
