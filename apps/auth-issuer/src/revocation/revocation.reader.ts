@@ -1,33 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { AccessTokenClaims, redisKeys } from '@app/contract';
+import type { AccessTokenClaims } from '@app/contract';
+import { RevocationChecker, VerificationError } from '@app/auth-guard';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
 import { ISSUER_REDIS } from '../redis/redis.module';
 
-/** The issuer's own view of what guards check: a denied jti or a subject cut-off at or after `iat`. */
+/** The issuer's own view of what guards check (the guard's RevocationChecker): denied jti, ended session, cut-off. */
 @Injectable()
 export class RevocationReader {
-  private readonly keys: ReturnType<typeof redisKeys>;
+  private readonly checker: RevocationChecker;
 
-  constructor(
-    @Inject(ISSUER_REDIS) private readonly redis: Redis,
-    @Inject(ISSUER_CONFIG) config: IssuerConfig,
-  ) {
-    this.keys = redisKeys(config.redisPrefix);
+  constructor(@Inject(ISSUER_REDIS) redis: Redis, @Inject(ISSUER_CONFIG) config: IssuerConfig) {
+    this.checker = new RevocationChecker(redis, config.redisPrefix);
   }
 
   /** Throws temporarily_unavailable when Redis cannot answer: "not revoked" is never a guess. */
   async isRevoked(claims: Pick<AccessTokenClaims, 'jti' | 'sub' | 'iat' | 'sid'>): Promise<boolean> {
-    let denied: string | null;
-    let cutoff: string | null;
-    let ended: string | null = null;
     try {
-      const sessionKey = typeof claims.sid === 'string' ? [this.keys.endedSession(claims.sid)] : [];
-      [denied, cutoff, ended = null] = await this.redis.mget(this.keys.deniedJti(claims.jti), this.keys.subjectCutoff(claims.sub), ...sessionKey);
-    } catch {
+      await this.checker.assertNotRevoked(claims);
+      return false;
+    } catch (error) {
+      if (error instanceof VerificationError && error.code === 'ERR_TOKEN_REVOKED') return true;
       throw new IssuerError('temporarily_unavailable', 'revocation store unavailable', 5);
     }
-    return denied !== null || ended !== null || (cutoff !== null && claims.iat <= Number(cutoff));
   }
 }

@@ -17,7 +17,7 @@ export class RevocationChecker {
     this.keys = redisKeys(prefix);
   }
 
-  async assertNotRevoked(claims: AccessTokenClaims): Promise<void> {
+  async assertNotRevoked(claims: Pick<AccessTokenClaims, 'jti' | 'sub' | 'iat' | 'sid'>): Promise<void> {
     const wanted: Record<string, string> = { denied: this.keys.deniedJti(claims.jti), cutoff: this.keys.subjectCutoff(claims.sub) };
     if (typeof claims.sid === 'string') wanted.ended = this.keys.endedSession(claims.sid);
     if (this.requireSeed) wanted.seeded = this.keys.revocationSeeded;
