@@ -18,3 +18,24 @@ describe('findJsonProblem', () => {
     expect(findJsonProblem(text, depth)).toBe(expected);
   });
 });
+
+describe('findJsonProblem on text that is not JSON', () => {
+  const broken: [string, string, string][] = [
+    ['bad escape in a key', '{"\\x":1}', 'invalid'],
+    ['unterminated key', '{"a', 'invalid'],
+    ['unterminated object', '{"a":1', 'invalid'],
+    ['stray closer', ']', 'invalid'],
+    ['trailing garbage', '{"a":1}x', 'invalid'],
+    ['lone high surrogate', '{"a":"\\ud800"}', 'lone_surrogate'],
+    ['lone low surrogate key', '{"\\udc00":1}', 'lone_surrogate'],
+    ['a BOM', '\ufeff{"a":1}', 'invalid'],
+  ];
+  it.each(broken)('%s is named, never thrown', (_name, text, expected) => {
+    expect(() => findJsonProblem(text, 8)).not.toThrow();
+    expect(findJsonProblem(text, 8)).toBe(expected);
+  });
+
+  it('a paired surrogate is fine', () => {
+    expect(findJsonProblem('{"a":"\\ud83d\\ude00"}', 8)).toBeUndefined();
+  });
+});
