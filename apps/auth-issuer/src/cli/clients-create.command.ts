@@ -8,7 +8,8 @@ import { runMigrations } from '../database/run-migrations';
 import { typeOrmOptions } from '../database/typeorm.options';
 import { IssuerError } from '../errors/issuer.error';
 import { PasswordHasher } from '../users/password.hasher';
-import { cliDatabaseUrl } from './cli-database';
+import { startFailureLine, StartError } from '../../../../scripts/start-error';
+import { type CliDatabase, openCliDatabase } from './cli-database';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -51,9 +52,11 @@ export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: 
     return 2;
   }
   let dataSource: DataSource | undefined;
+  let database: CliDatabase | undefined;
   try {
     const secret = parsed.secretFromStdin ? (await io.readStdin()).replace(/\r?\n$/, '') : randomBytes(32).toString('base64url');
-    const url = cliDatabaseUrl(env);
+    database = await openCliDatabase(env);
+    const url = database.url;
     await runMigrations(url);
     dataSource = await new DataSource({ ...typeOrmOptions(url), logging: ['error'] }).initialize();
     Logger.overrideLogger(['error', 'warn']);
@@ -66,10 +69,12 @@ export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: 
   } catch (error) {
     if (error instanceof IssuerError) io.err(`clients:create: ${error.code}: ${error.description}`);
     else if (error instanceof ConfigError) io.err(`config error: ${error.message}`);
+    else if (error instanceof StartError) io.err(startFailureLine(error));
     else io.err(`clients:create failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
     await dataSource?.destroy();
+    await database?.close();
   }
 }
 

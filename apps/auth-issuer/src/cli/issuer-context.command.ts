@@ -7,7 +7,8 @@ import { runMigrations } from '../database/run-migrations';
 import { IssuerError } from '../errors/issuer.error';
 import type { KeyActor } from '../keys/key-change.notifier';
 import { ISSUER_REDIS } from '../redis/redis.module';
-import { cliDatabaseUrl } from './cli-database';
+import { startFailureLine, StartError } from '../../../../scripts/start-error';
+import { type CliDatabase, openCliDatabase } from './cli-database';
 import { cliRedisUrl } from './cli-redis';
 import type { ContextCommand } from './cli.commands';
 import { CliModule } from './cli.module';
@@ -21,10 +22,14 @@ import { UsageError } from './usage.error';
  */
 export function issuerContextCommand(command: ContextCommand) {
   return async (args: string[], env: NodeJS.ProcessEnv): Promise<number> => {
+    let database: CliDatabase | undefined;
     try {
-      const redisUrl = cliRedisUrl(env);
+      const redisUrl = await cliRedisUrl(env);
       if (!redisUrl) console.error('warning: REDIS_URL unset; running issuers pick up key changes within KEY_RELOAD_INTERVAL');
-      const config = loadIssuerConfig({ ...env, DATABASE_URL: cliDatabaseUrl(env), REDIS_URL: redisUrl || 'memory://cli' });
+      // Validated first, so a bad variable never starts the embedded database.
+      loadIssuerConfig({ ...env, DATABASE_URL: env.DATABASE_URL?.trim() || 'postgres://validating', REDIS_URL: redisUrl || 'memory://cli' });
+      database = await openCliDatabase(env);
+      const config = loadIssuerConfig({ ...env, DATABASE_URL: database.url, REDIS_URL: redisUrl || 'memory://cli' });
       await runMigrations(config.databaseUrl);
       const app = await NestFactory.createApplicationContext(CliModule.forConfig(config), { logger: ['error', 'warn'], abortOnError: false });
       try {
@@ -36,6 +41,8 @@ export function issuerContextCommand(command: ContextCommand) {
       }
     } catch (error) {
       return report(error, command);
+    } finally {
+      await database?.close();
     }
   };
 }
@@ -46,6 +53,7 @@ function report(error: unknown, command: ContextCommand): number {
     return 2;
   }
   if (error instanceof ConfigError) console.error(`config error: ${error.message}`);
+  else if (error instanceof StartError) console.error(startFailureLine(error));
   else if (error instanceof IssuerError) console.error(`error: ${error.code}: ${error.description}`);
   else console.error(`failed: ${error instanceof Error ? error.message : String(error)}`);
   return 1;
