@@ -11,7 +11,8 @@ describe('PostgreSQL down', () => {
   beforeAll(async () => {
     const real = new URL(TEST_DATABASE_URL);
     proxy = await TcpProxy.start({ host: real.hostname, port: Number(real.port || 5432) });
-    system = await startTestSystem({}, {
+    // Limits below the failed logins tried during the outage: had they been counted, alice would be locked out after it.
+    system = await startTestSystem({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '2', LOGIN_MAX_FAILURES_PER_IP: '2', LOGIN_FAILURE_WINDOW: '600' }, {
       issuerDatabaseUrl: (url) => {
         const viaProxy = new URL(url);
         viaProxy.hostname = '127.0.0.1';
@@ -37,7 +38,7 @@ describe('PostgreSQL down', () => {
     });
   };
 
-  it('login and refresh answer 503 with Retry-After, resource services carry on, and the refresh token survives', async () => {
+  it('login and refresh answer 503 with Retry-After, resource services carry on, the refresh token survives and failed logins are not counted', async () => {
     const alice = await login(system.issuerUrl, 'alice', 'alice-password');
     await proxy.cut();
     try {
@@ -65,7 +66,10 @@ describe('PostgreSQL down', () => {
     const refreshed = await refresh(alice.refresh_token);
     expect(refreshed.status).toBe(200);
     expect((await login(system.issuerUrl, 'alice', 'alice-password')).access_token).toBeDefined();
-    // The failed logins during the outage were not counted as credential failures either.
+    // The three failed logins during the outage (above the limit of 2) were not counted as credential failures.
     expect((await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'alice', password: 'alice-password' } })).status).toBe(200);
+    // Control: with the database up, the same failures do count and the limit bites.
+    for (let i = 0; i < 2; i++) expect((await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'alice', password: 'wrong-password' } })).status).toBe(401);
+    expect((await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'alice', password: 'alice-password' } })).status).toBe(429);
   });
 });

@@ -21,8 +21,7 @@ describe('session attacks', () => {
     expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: session.access_token })).status).toBe(204);
     for (const url of everywhere()) {
       for (let replay = 0; replay < 2; replay++) {
-        const started = Date.now();
-        expect(outcome(url, await call('GET', url, { token: session.access_token }), started)).toEqual(invalidToken(url));
+        expect(outcome(url, await call('GET', url, { token: session.access_token }))).toEqual(invalidToken(url));
       }
     }
     const again = await call('POST', `${system.issuerUrl}/auth/logout`, { token: session.access_token });

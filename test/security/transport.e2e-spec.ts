@@ -17,8 +17,8 @@ describe('transport and token-type attacks', () => {
   });
   afterAll(() => system?.stop());
 
-  const anonymous = (name: string) => ({ name, status: 401, challenge: expect.stringMatching(/^Bearer realm="[^"]+"$/), body: UNAUTHORIZED_BODY, prompt: true });
-  const refused = (name: string) => ({ name, status: 401, challenge: expect.stringMatching(/^Bearer realm="[^"]+"(, error="invalid_token")?$/), body: UNAUTHORIZED_BODY, prompt: true });
+  const anonymous = (name: string) => ({ name, status: 401, challenge: expect.stringMatching(/^Bearer realm="[^"]+"$/), body: UNAUTHORIZED_BODY });
+  const refused = (name: string) => ({ name, status: 401, challenge: expect.stringMatching(/^Bearer realm="[^"]+"(, error="invalid_token")?$/), body: UNAUTHORIZED_BODY });
 
   it('ignores tokens in the query string, the body and cookies', async () => {
     const token = admin.access_token;
@@ -32,8 +32,7 @@ describe('transport and token-type attacks', () => {
         ['X-Access-Token header', () => call('GET', target.url, { headers: { 'x-access-token': token } })],
       ];
       for (const [name, send] of cases) {
-        const started = Date.now();
-        expect(outcome(`${target.name}: ${name}`, await send(), started)).toEqual(anonymous(`${target.name}: ${name}`));
+        expect(outcome(`${target.name}: ${name}`, await send())).toEqual(anonymous(`${target.name}: ${name}`));
       }
     }
     // A body is only possible on POST: the issuer's own guarded POST must not read one either.
@@ -41,9 +40,8 @@ describe('transport and token-type attacks', () => {
       ['form access_token', { form: { access_token: token } }],
       ['JSON access_token', { json: { access_token: token } }],
     ] as const) {
-      const started = Date.now();
       const result = await call('POST', `${system.issuerUrl}/auth/logout-all`, options);
-      expect(outcome(name, result, started)).toEqual(anonymous(name));
+      expect(outcome(name, result)).toEqual(anonymous(name));
     }
   });
 
@@ -80,8 +78,7 @@ describe('transport and token-type attacks', () => {
     for (const target of guardedTargets(system)) {
       const seen = [];
       for (const [name, headers] of variants) {
-        const started = Date.now();
-        seen.push(outcome(`${target.name}: ${name}`, await rawRequest('GET', target.url, headers), started));
+        seen.push(outcome(`${target.name}: ${name}`, await rawRequest('GET', target.url, headers)));
       }
       expect(seen).toEqual(seen.map((o) => refused(o.name)));
       expect((await call('GET', target.url, { token: t })).status).toBe(200);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { call, decodeJwt, login } from '../support/http';
 import { startTestSystem, TestSystem } from '../support/test-system';
@@ -41,10 +42,13 @@ describe('refresh tokens: rotation, reuse detection, races', () => {
     expect(rows[0].n).toBe(2);
   });
 
-  it('only hashes are stored', async () => {
+  it('only hashes are stored: the session has its row, holding the token\'s SHA-256 and never the token', async () => {
     const session = await login(system.issuerUrl, 'alice', 'alice-password');
-    const { rows } = await db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE token_hash = $1', [session.refresh_token]);
-    expect(rows[0].n).toBe(0);
+    const { sid } = decodeJwt(session.access_token).payload;
+    const { rows } = await db.query('SELECT * FROM refresh_tokens WHERE family_id = $1', [sid]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].token_hash).toBe(createHash('sha256').update(session.refresh_token).digest('base64url'));
+    expect(JSON.stringify(rows)).not.toContain(session.refresh_token);
   });
 
   it('a spent token presented again revokes the whole family: the newest token fails too', async () => {

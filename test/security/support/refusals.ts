@@ -1,3 +1,4 @@
+import { GuardMetrics, VerificationFailure } from '@app/auth-guard';
 import { call, HttpResult } from '../../support/http';
 import type { TestSystem } from '../../support/test-system';
 import { rawRequest } from './raw-http';
@@ -19,31 +20,26 @@ export function guardedTargets(system: TestSystem): Target[] {
 
 /** What every refusal must look like: the RFC 6750 challenge and a body that says nothing more. */
 export const UNAUTHORIZED_BODY = { statusCode: 401, message: 'Unauthorized' };
-/** A refusal must come back at once: no remote fetch, no hang on odd input. Generous for a loaded CI box. */
-export const PROMPT_MS = 1500;
 
 export interface Outcome {
   name: string;
   status: number;
   challenge: string | null;
   body: unknown;
-  prompt: boolean;
 }
 
 /** Sends `Authorization: Bearer <token>` exactly, and records what a client sees. */
 export async function presentToken(url: string, token: string, name: string): Promise<Outcome> {
-  const started = Date.now();
-  const result = await rawRequest('GET', url, [['authorization', `Bearer ${token}`]]);
-  return outcome(name, result, started);
+  return outcome(name, await rawRequest('GET', url, [['authorization', `Bearer ${token}`]]));
 }
 
-export function outcome(name: string, result: Pick<HttpResult, 'status' | 'headers' | 'body'>, started: number): Outcome {
-  return { name, status: result.status, challenge: result.headers.get('www-authenticate'), body: result.body, prompt: Date.now() - started < PROMPT_MS };
+export function outcome(name: string, result: Pick<HttpResult, 'status' | 'headers' | 'body'>): Outcome {
+  return { name, status: result.status, challenge: result.headers.get('www-authenticate'), body: result.body };
 }
 
 /** The expectation for a presented-but-refused token, written so a failure names the case. */
 export function invalidToken(name: string): Outcome {
-  return { name, status: 401, challenge: expect.stringMatching(/^Bearer realm="[^"]+", error="invalid_token"$/), body: UNAUTHORIZED_BODY, prompt: true };
+  return { name, status: 401, challenge: expect.stringMatching(/^Bearer realm="[^"]+", error="invalid_token"$/), body: UNAUTHORIZED_BODY };
 }
 
 /** Every (case, target) pair ends in 401 invalid_token, and each target still serves a good token afterwards. */
@@ -62,4 +58,43 @@ export async function expectAllRefused(targets: Target[], cases: [string, string
 export async function expectServing(target: Target, token: string): Promise<void> {
   const result = await call('GET', target.url, { token });
   expect({ target: target.name, status: result.status }).toEqual({ target: target.name, status: 200 });
+}
+
+/** What a case must end in: accepted (a positive control) or refused for exactly this reason. */
+export type Verdict = 'accepted' | VerificationFailure;
+export type VerdictCase = [name: string, token: string, verdict: Verdict];
+
+/**
+ * The reason codes guards counted while `send` ran. The apps run in this process, so every guard's
+ * GuardMetrics is observable here; the HTTP body stays bare and is never where a reason is read.
+ * Only meaningful for one request at a time (the cases below run sequentially).
+ */
+export async function countedDuring<T>(send: () => Promise<T>): Promise<{ result: T; reasons: string[] }> {
+  const spy = jest.spyOn(GuardMetrics.prototype, 'increment');
+  const before = spy.mock.calls.length;
+  const result = await send();
+  // Push events (event:keys-changed ...) are counted too; they are not a verdict on this request.
+  const reasons = spy.mock.calls.slice(before).map(([reason]) => reason).filter((reason) => !reason.startsWith('event:'));
+  return { result, reasons };
+}
+
+/**
+ * Each case at each target ends as its verdict says, and for the reason it says: a refusal is 401
+ * invalid_token with a bare body and the named reason counted; a control is 200 and counted 'accepted'.
+ * Controls built by the same code as the forgeries, minus the defect, prove the refusals are not vacuous.
+ */
+export async function expectVerdicts(targets: Target[], casesFor: (t: Target) => VerdictCase[]): Promise<void> {
+  for (const target of targets) {
+    const cases = casesFor(target);
+    expect(cases.some(([, , verdict]) => verdict === 'accepted')).toBe(true);
+    const seen: unknown[] = [];
+    const wanted: unknown[] = [];
+    for (const [name, token, verdict] of cases) {
+      const label = `${target.name}: ${name}`;
+      const { result, reasons } = await countedDuring(() => presentToken(target.url, token, label));
+      seen.push({ ...result, reasons });
+      wanted.push(verdict === 'accepted' ? { name: label, status: 200, challenge: null, body: expect.anything(), reasons: ['accepted'] } : { ...invalidToken(label), reasons: [verdict] });
+    }
+    expect(seen).toEqual(wanted);
+  }
 }

@@ -69,12 +69,17 @@ describe('readImportedKey', () => {
 
   it('never echoes key material in a refusal', () => {
     const text = pem(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey);
+    // The refusal must happen: an expect only inside a catch would pass on a key that is accepted.
+    let refusal: unknown;
     try {
       readImportedKey({ kid: 'k', key: text, activate: false });
     } catch (error) {
-      const body = (error as IssuerError).description;
-      expect(text.split('\n').slice(1, -2).some((line) => body.includes(line))).toBe(false);
+      refusal = error;
     }
+    expect(refusal).toBeInstanceOf(IssuerError);
+    const body = (refusal as IssuerError).description;
+    expect(body).toEqual(expect.any(String));
+    expect(text.split('\n').slice(1, -2).some((line) => body.includes(line))).toBe(false);
   });
 });
 
