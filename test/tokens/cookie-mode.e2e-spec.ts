@@ -116,6 +116,17 @@ describe('cookie mode', () => {
     expect(replay.body.error).toBe('invalid_grant');
   });
 
+  it('a cookie refresh denies the access token it replaces', async () => {
+    const session = await cookieLogin();
+    const oldJar = `__Host-access_token=${session.access}`;
+    expect((await call('GET', `${system.ordersUrl}/me`, { headers: { cookie: oldJar } })).status).toBe(200);
+    const refreshed = await call('POST', `${system.issuerUrl}/auth/refresh`, { headers: { cookie: session.refreshJar, 'x-csrf-token': session.csrf } });
+    expect(refreshed.status).toBe(200);
+    for (const service of [system.ordersUrl, system.billingUrl]) expect((await call('GET', `${service}/me`, { headers: { cookie: oldJar } })).status).toBe(401);
+    const newJar = `__Host-access_token=${setCookies(refreshed.headers).get('__Host-access_token')!.value}`;
+    expect((await call('GET', `${system.ordersUrl}/me`, { headers: { cookie: newJar } })).status).toBe(200);
+  });
+
   it('logout by cookie needs the CSRF header, then denies the token and clears the cookies', async () => {
     const session = await cookieLogin();
     const refused = await call('POST', `${system.issuerUrl}/auth/logout`, { headers: { cookie: session.jar } });

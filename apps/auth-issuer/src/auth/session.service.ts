@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessTokenClaims, TokenResponse } from '@app/contract';
 import { AuditLog } from '../audit/audit-log.service';
-import { IssuerError } from '../errors/issuer.error';
 import { RefreshTokensService } from '../refresh/refresh-tokens.service';
 import { RevocationWriter } from '../revocation/revocation.writer';
 import { TokenIssuer } from '../tokens/token-issuer.service';
-import { UsersService } from '../users/users.service';
+import { UserEntity } from '../users/user.entity';
 
 /** Refresh, logout and log-out-everywhere for first-party user sessions. */
 @Injectable()
@@ -13,23 +12,21 @@ export class SessionService {
   constructor(
     private readonly refreshTokens: RefreshTokensService,
     private readonly tokens: TokenIssuer,
-    private readonly users: UsersService,
     private readonly revocation: RevocationWriter,
     private readonly audit: AuditLog,
   ) {}
 
   /**
    * Rotates a user's refresh token (first-party when `clientId` is null) and mints a new pair.
-   * `scope` may narrow the new access token's scope (RFC 6749 §6).
+   * `scope` may narrow the new access token's scope (RFC 6749 §6). A user who is gone or disabled ends the session.
+   * The access token issued with `refreshToken` is denied: every refresh path (/auth/refresh, /oauth/token, cookie mode) comes here.
    */
-  async refresh(refreshToken: string, { clientId = null, scope }: { clientId?: string | null; scope?: string[] } = {}): Promise<TokenResponse> {
-    const next = await this.refreshTokens.rotate(refreshToken, clientId, scope);
-    const user = await this.users.findById(next.subject);
-    if (!user || user.disabled) {
-      await this.refreshTokens.revokeFamily(next.familyId);
-      throw new IssuerError('invalid_grant', 'refresh token is invalid or expired');
-    }
-    return this.tokens.respond(user, next.familyId, next.token, scope ? scope.join(' ') : next.scope);
+  refresh(refreshToken: string, { clientId = null, scope }: { clientId?: string | null; scope?: string[] } = {}): Promise<TokenResponse> {
+    return this.refreshTokens.rotate(refreshToken, clientId, scope, async (next, manager) => {
+      const user = await manager.findOne(UserEntity, { where: { id: next.subject } });
+      if (!user || user.disabled) return undefined;
+      return this.tokens.respond(user, next.familyId, next.token, scope ? scope.join(' ') : next.scope);
+    });
   }
 
   /**

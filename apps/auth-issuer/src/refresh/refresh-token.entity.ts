@@ -34,6 +34,13 @@ export class RefreshTokenEntity {
   @Column({ name: 'spent_at', type: 'timestamptz', nullable: true })
   spentAt: Date | null;
 
+  /** The access token issued with this refresh token (null before migration 1764500000000); denied when this one is rotated. */
+  @Column({ name: 'access_jti', type: 'text', nullable: true })
+  accessJti: string | null;
+
+  @Column({ name: 'access_expires_at', type: 'timestamptz', nullable: true })
+  accessExpiresAt: Date | null;
+
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
 }

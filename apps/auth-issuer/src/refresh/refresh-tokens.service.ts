@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
@@ -20,13 +20,36 @@ export interface IssuedRefreshToken extends RefreshGrant {
   token: string;
 }
 
-type RotationOutcome = { kind: 'rotated'; issued: IssuedRefreshToken } | { kind: 'reused'; familyId: string; subject: string };
+/** What minting the access token of a pair yields: the answer, and the access token's jti and exp to record. */
+export interface MintedPair<T> {
+  result: T;
+  accessJti: string;
+  accessExp: number;
+}
+
+/**
+ * Mints the access token for a new refresh token, inside the transaction that stores it (reads go through
+ * `manager`: the transaction holds a pooled connection). Undefined refuses the grant and ends the family.
+ */
+export type PairMinter<T> = (next: IssuedRefreshToken, manager: EntityManager) => Promise<MintedPair<T> | undefined>;
+
+type RotationOutcome<T> = { kind: 'rotated'; result: T } | { kind: 'reused' | 'refused'; familyId: string; subject: string };
+
+/** Advisory-lock class for a subject's refresh tokens (the two-key form never meets the single-key locks). */
+const SESSION_LOCK_CLASS = 72_410_002;
+const INVALID = 'refresh token is invalid or expired';
 
 /**
  * Refresh-token rotation with reuse detection. Each use spends the token under a row lock,
  * so of two concurrent refreshes exactly one wins; a spent token presented again revokes its family.
  * No grace window: a client that retries a refresh with the old token loses the session by design.
  * Ending a family also ends its access tokens (their `sid`), so a thief's access token dies with the session.
+ *
+ * Revocation wins every race: rotation, issue and every revocation of a subject's tokens run one at a time
+ * under a per-subject advisory lock, and the access token of a pair is signed before its rotation commits.
+ * So a revoking UPDATE always sees every successor, a rotation after it finds its token revoked, and no
+ * access token of a revoked chain is newer than the revocation (the `sid` entry or the subject's cut-off
+ * covers all of them).
  */
 @Injectable()
 export class RefreshTokensService {
@@ -39,44 +62,65 @@ export class RefreshTokensService {
     private readonly revocation: RevocationWriter,
   ) {}
 
-  issue(grant: Omit<RefreshGrant, 'familyId'> & { familyId?: string }, manager: EntityManager = this.dataSource.manager): Promise<IssuedRefreshToken> {
-    return this.insert(manager, { ...grant, familyId: grant.familyId ?? randomUUID() });
+  /** Starts a family (a session) and mints its first pair. */
+  async issue<T>(grant: Omit<RefreshGrant, 'familyId'>, mint: PairMinter<T>): Promise<T> {
+    return this.underSubjectLock(grant.subject, async (manager) => {
+      const next = { ...grant, familyId: randomUUID(), token: newRefreshToken() };
+      const minted = await mint(next, manager);
+      if (!minted) throw new IssuerError('invalid_grant', INVALID);
+      await this.insert(manager, next, minted);
+      return minted.result;
+    });
   }
 
   /**
-   * Spends `token` and returns a successor in the same family; refuses spent, revoked or expired tokens,
-   * and tokens bound to another client (`clientId` null: a first-party token presented without client auth).
-   * `narrowTo` (RFC 6749 §6) must be within the grant's scope; it is checked before anything is spent.
+   * Spends `token` and mints a successor pair in the same family; refuses spent, revoked or expired tokens,
+   * tokens of a revoked family, and tokens bound to another client (`clientId` null: a first-party token
+   * presented without client auth). `narrowTo` (RFC 6749 §6) must be within the grant's scope; it is checked
+   * before anything is spent. The access token issued with `token` is denied: a reissue discards it.
    */
-  async rotate(token: unknown, clientId: string | null = null, narrowTo?: string[]): Promise<IssuedRefreshToken> {
-    if (!looksLikeRefreshToken(token)) throw new IssuerError('invalid_grant', 'refresh token is invalid or expired');
-    const outcome = await this.dataSource.transaction(async (manager): Promise<RotationOutcome> => {
-      const row = await manager.findOne(RefreshTokenEntity, {
-        where: { tokenHash: hashRefreshToken(token) },
-        lock: { mode: 'pessimistic_write' },
-      });
+  async rotate<T>(token: unknown, clientId: string | null, narrowTo: string[] | undefined, mint: PairMinter<T>): Promise<T> {
+    if (!looksLikeRefreshToken(token)) throw new IssuerError('invalid_grant', INVALID);
+    const tokenHash = hashRefreshToken(token);
+    const found = await this.dataSource.manager.findOne(RefreshTokenEntity, { where: { tokenHash } });
+    if (!found) throw new IssuerError('invalid_grant', INVALID);
+    const outcome = await this.underSubjectLock(found.subject, async (manager): Promise<RotationOutcome<T>> => {
+      const row = await manager.findOne(RefreshTokenEntity, { where: { tokenHash }, lock: { mode: 'pessimistic_write' } });
       if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now() || row.clientId !== clientId) {
-        throw new IssuerError('invalid_grant', 'refresh token is invalid or expired');
+        throw new IssuerError('invalid_grant', INVALID);
       }
+      // A family with any revoked token is over, whatever its newest row says.
+      if (await manager.exists(RefreshTokenEntity, { where: { familyId: row.familyId, revokedAt: Not(IsNull()) } })) {
+        throw new IssuerError('invalid_grant', INVALID);
+      }
+      const ended = { familyId: row.familyId, subject: row.subject };
       if (row.spentAt) {
         await this.revokeFamilyWith(manager, row.familyId);
-        return { kind: 'reused', familyId: row.familyId, subject: row.subject };
+        return { kind: 'reused', ...ended };
       }
       const granted = new Set(row.scope.split(' ').filter(Boolean));
       if (narrowTo && !narrowTo.every((scope) => granted.has(scope))) {
         throw new IssuerError('invalid_scope', 'requested scope exceeds the scope originally granted');
       }
       await manager.update(RefreshTokenEntity, { id: row.id }, { spentAt: new Date() });
-      const issued = await this.insert(manager, { subject: row.subject, familyId: row.familyId, clientId: row.clientId, scope: row.scope });
-      return { kind: 'rotated', issued };
+      const next = { subject: row.subject, familyId: row.familyId, clientId: row.clientId, scope: row.scope, token: newRefreshToken() };
+      const minted = await mint(next, manager);
+      if (!minted) {
+        await this.revokeFamilyWith(manager, row.familyId);
+        return { kind: 'refused', ...ended };
+      }
+      // Journal in this transaction, then Redis: if Redis cannot take it, nothing is spent and the client may retry.
+      if (row.accessJti && row.accessExpiresAt) {
+        await this.revocation.denyAccessToken(row.accessJti, Math.floor(row.accessExpiresAt.getTime() / 1000), manager);
+      }
+      await this.insert(manager, next, minted);
+      return { kind: 'rotated', result: minted.result };
     });
-    if (outcome.kind === 'reused') {
-      await this.audit.record('refresh_reuse', outcome.subject, { family: outcome.familyId, action: 'family_revoked' });
-      // The family is already revoked in PostgreSQL; failing to end its access tokens must not hide the refusal.
-      await this.revocation.endSession(outcome.familyId).catch((e) => this.logger.warn(`session ${outcome.familyId} not ended in Redis: ${e}`));
-      throw new IssuerError('invalid_grant', 'refresh token is invalid or expired');
-    }
-    return outcome.issued;
+    if (outcome.kind === 'rotated') return outcome.result;
+    if (outcome.kind === 'reused') await this.audit.record('refresh_reuse', outcome.subject, { family: outcome.familyId, action: 'family_revoked' });
+    // The family is already revoked in PostgreSQL; failing to end its access tokens must not hide the refusal.
+    await this.revocation.endSession(outcome.familyId).catch((e) => this.logger.warn(`session ${outcome.familyId} not ended in Redis: ${e}`));
+    throw new IssuerError('invalid_grant', INVALID);
   }
 
   /** The family a live token belongs to, or undefined; used by logout and RFC 7009 revocation. */
@@ -94,31 +138,49 @@ export class RefreshTokensService {
 
   /** Revokes the family's refresh tokens, then refuses its access tokens everywhere (503 if Redis is down). */
   async revokeFamily(familyId: string): Promise<void> {
-    await this.revokeFamilyWith(this.dataSource.manager, familyId);
+    const member = await this.dataSource.manager.findOne(RefreshTokenEntity, { where: { familyId }, select: { subject: true } });
+    if (member) await this.underSubjectLock(member.subject, (manager) => this.revokeFamilyWith(manager, familyId));
     await this.revocation.endSession(familyId);
   }
 
+  /** Revokes every refresh token of the subject; a rotation in flight finishes first and its successor is revoked too. */
   async revokeAllForSubject(subject: string): Promise<number> {
-    const result = await this.dataSource.manager.update(RefreshTokenEntity, { subject, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return result.affected ?? 0;
+    return this.underSubjectLock(subject, async (manager) => {
+      const result = await manager.update(RefreshTokenEntity, { subject, revokedAt: IsNull() }, { revokedAt: new Date() });
+      return result.affected ?? 0;
+    });
+  }
+
+  private async underSubjectLock<T>(subject: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SESSION_LOCK_CLASS, subject]);
+        return work(manager);
+      });
+    } catch (error) {
+      // statement_timeout while queued behind the subject's other refreshes: nothing was applied.
+      const failure = error as { code?: string; driverError?: { code?: string } };
+      if ((failure.code ?? failure.driverError?.code) === '57014') throw new IssuerError('temporarily_unavailable', 'session busy; retry', 1);
+      throw error;
+    }
   }
 
   private async revokeFamilyWith(manager: EntityManager, familyId: string): Promise<void> {
     await manager.update(RefreshTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
-  private async insert(manager: EntityManager, grant: RefreshGrant): Promise<IssuedRefreshToken> {
-    const token = newRefreshToken();
+  private async insert(manager: EntityManager, next: IssuedRefreshToken, minted: MintedPair<unknown>): Promise<void> {
     const now = new Date();
     await manager.insert(RefreshTokenEntity, {
-      tokenHash: hashRefreshToken(token),
-      familyId: grant.familyId,
-      subject: grant.subject,
-      clientId: grant.clientId,
-      scope: grant.scope,
+      tokenHash: hashRefreshToken(next.token),
+      familyId: next.familyId,
+      subject: next.subject,
+      clientId: next.clientId,
+      scope: next.scope,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.config.refreshTokenTtl * 1000),
+      accessJti: minted.accessJti,
+      accessExpiresAt: new Date(minted.accessExp * 1000),
     });
-    return { ...grant, token };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /** Ended sessions share the journal's id column with jtis, told apart by this mark (jtis are UUIDs). */
 export const ENDED_SESSION_MARK = 'sid:';
@@ -20,8 +20,9 @@ export interface LiveRevocations {
 export class RevocationJournal {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async recordJti(jti: string, ttlSeconds: number): Promise<void> {
-    await this.dataSource.query(
+  /** `manager`: write inside the caller's transaction (a rotation's denial commits or rolls back with it). */
+  async recordJti(jti: string, ttlSeconds: number, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.query(
       `INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, now() + make_interval(secs => $2))
        ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(revoked_tokens.expires_at, EXCLUDED.expires_at)`,
       [jti, ttlSeconds],

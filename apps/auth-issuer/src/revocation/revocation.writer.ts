@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import type { EntityManager } from 'typeorm';
 import { IssuerEvent, redisKeys } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
@@ -28,9 +29,9 @@ export class RevocationWriter {
   }
 
   /** Denies one access token until its `exp` (SETEX jti:<id>). */
-  async denyAccessToken(jti: string, exp: number): Promise<void> {
+  async denyAccessToken(jti: string, exp: number, manager?: EntityManager): Promise<void> {
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000)) + TTL_SLACK_SECONDS;
-    await this.journal.recordJti(jti, ttl);
+    await this.journal.recordJti(jti, ttl, manager);
     await this.guarded(() => this.redis.setex(this.keys.deniedJti(jti), ttl, '1'));
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { FIRST_PARTY_CLIENT_ID, type TokenResponse } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { RefreshTokensService } from '../refresh/refresh-tokens.service';
+import { MintedPair, RefreshTokensService } from '../refresh/refresh-tokens.service';
 import type { UserEntity } from '../users/user.entity';
 import { AccessTokenSigner } from './access-token.signer';
 
@@ -19,14 +19,15 @@ export class TokenIssuer {
     return [...this.config.audiences, this.config.issuerUrl];
   }
 
-  async startSession(user: UserEntity): Promise<TokenResponse> {
-    const refresh = await this.refreshTokens.issue({ subject: user.id, clientId: null, scope: '' });
-    return this.respond(user, refresh.familyId, refresh.token, refresh.scope);
+  startSession(user: UserEntity): Promise<TokenResponse> {
+    return this.refreshTokens.issue({ subject: user.id, clientId: null, scope: '' }, (next) => this.respond(user, next.familyId, next.token, next.scope));
   }
 
-  async respond(user: UserEntity, familyId: string, refreshToken: string, scope: string): Promise<TokenResponse> {
+  /** The response, and the access token's jti and exp: the refresh token's row keeps them so rotating it can deny that access token. */
+  async respond(user: UserEntity, familyId: string, refreshToken: string, scope: string): Promise<MintedPair<TokenResponse>> {
     // RFC 9068 §2.2 requires client_id; user sessions belong to the first-party app.
     const access = await this.signer.sign({ sub: user.id, roles: user.roles, scope, audience: this.userAudience(), clientId: FIRST_PARTY_CLIENT_ID, sessionId: familyId });
-    return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshToken, scope };
+    const result: TokenResponse = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshToken, scope };
+    return { result, accessJti: access.jti, accessExp: access.exp };
   }
 }
