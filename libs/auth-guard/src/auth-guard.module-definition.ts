@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { ConfigError } from '@app/platform';
+import { MAX_CLOCK_TOLERANCE_SECONDS } from '@app/contract';
 import { AuthGuardOptions, GUARD_DEFAULTS } from './auth-guard.options';
 import { isKnownAlgorithm } from './verify/jws-algorithms';
 
@@ -22,6 +23,9 @@ export function resolveOptions(options: AuthGuardOptions): ResolvedGuardOptions 
   const unknown = resolved.algorithms.find((alg) => !isKnownAlgorithm(alg));
   if (unknown !== undefined) throw fail('algorithms', `"${unknown}" is not an asymmetric JWS algorithm`);
   for (const name of POSITIVE) if (!(Number.isFinite(resolved[name]) && resolved[name] > 0)) throw fail(name, 'must be a positive number');
-  if (!(Number.isInteger(resolved.clockToleranceSeconds) && resolved.clockToleranceSeconds >= 0 && resolved.clockToleranceSeconds <= 300)) throw fail('clockToleranceSeconds', 'must be 0..300');
+  if (!(Number.isInteger(resolved.clockToleranceSeconds) && resolved.clockToleranceSeconds >= 0 && resolved.clockToleranceSeconds <= MAX_CLOCK_TOLERANCE_SECONDS)) {
+    // Revocation entries outlive exp by a margin sized for this maximum (libs/contract): more would revive revoked tokens.
+    throw fail('clockToleranceSeconds', `must be 0..${MAX_CLOCK_TOLERANCE_SECONDS}`);
+  }
   return resolved;
 }
