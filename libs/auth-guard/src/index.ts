@@ -25,5 +25,5 @@ export { ClientCredentialsError } from './client/client-credentials.error';
 export type { ClientCredentialsOptions } from './client/client-credentials.token-provider';
 export type { ClientCredentialsFailure } from './client/client-credentials.error';
 export { KEY_SOURCE, KEY_EVENTS } from './auth-guard.constants';
-export { extractCookieToken, csrfEchoed } from './http/cookie-token.extractor';
+export { extractCookieToken, csrfEchoed, repeatedCookie } from './http/cookie-token.extractor';
 export type { CookieTokenOptions } from './http/cookie-token.extractor';
