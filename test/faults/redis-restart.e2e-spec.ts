@@ -1,4 +1,5 @@
 import { call, HttpResult, login } from '../support/http';
+import { basic, createClient } from '../support/oauth-clients';
 import { PrivateRedis } from '../support/private-redis';
 import { eventually } from '../keys/support/keys-system';
 import type { AppProcess } from './support/app-process';
@@ -179,5 +180,29 @@ describe('Redis restarted empty under running processes', () => {
       expect((await me(service, tokens.loggedOut)).status).toBe(401);
       expect((await me(service, tokens.live)).status).toBe(200);
     }
+  });
+  it('introspection never calls a logged-out token active while Redis is empty and not re-seeded yet: it answers from the journal', async () => {
+    const client = await createClient(system.databaseUrl, 'reseed-probe', 'orders:read', 'orders-api');
+    const introspect = (token: string) => call('POST', `${system.issuer.url}/oauth/introspect`, { form: { token }, headers: basic(client.id, client.secret) });
+    const tokens = await twoTokens();
+    // The re-seed's read of the journal is held: Redis stays empty and unmarked for as long as the test needs.
+    const reseed = database.freezeWhen((_trace, direction, text) => direction === 'request' && /FROM revoked_tokens WHERE expires_at > now\(\)/.test(text));
+    await redis.stop();
+    await redis.resume();
+    await reseed;
+    try {
+      for (const service of system.services) {
+        await eventually(async () => (await call('GET', `${service.url}/health`)).body?.details?.redis === 'unseeded', 5000, `${name(service)} reconnected`);
+        expect((await me(service, tokens.live)).status).toBe(503);
+      }
+      const loggedOut = await introspect(tokens.loggedOut);
+      expect({ status: loggedOut.status, body: loggedOut.body }).toEqual({ status: 200, body: { active: false } });
+      const live = await introspect(tokens.live);
+      expect({ status: live.status, active: live.body.active }).toEqual({ status: 200, active: true });
+    } finally {
+      database.releaseFrozen();
+    }
+    for (const service of system.services) await eventually(async () => (await me(service, tokens.live)).status === 200, 10_000, `${name(service)} re-seeded`);
+    expect((await introspect(tokens.loggedOut)).body).toEqual({ active: false });
   });
 });

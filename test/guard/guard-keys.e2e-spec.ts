@@ -133,3 +133,43 @@ describe('a cold guard whose issuer is unreachable', () => {
     }
   });
 });
+
+describe('a warm guard whose issuer stays unreachable past jwksMaxStalenessMs', () => {
+  const key = LocalKey.generate('RS256');
+  let issuer: FakeIssuer;
+  let app: GuardApp;
+
+  beforeAll(async () => {
+    issuer = await FakeIssuer.start(key);
+    app = await startGuardApp('fastify', { issuer: issuer.url, audience: AUDIENCE, unknownKidCooldownMs: 500, jwksRefreshIntervalMs: 1000, jwksMaxStalenessMs: 2000 });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await issuer?.stop();
+  });
+
+  async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`never ${what}`);
+      await sleep(100);
+    }
+  }
+
+  it('stops trusting the last good key set (503 with Retry-After, never 200 or 401) and trusts it again once a fetch succeeds', async () => {
+    const token = key.token({ iss: issuer.url, aud: AUDIENCE });
+    expect((await call('GET', `${app.url}/me`, { token })).status).toBe(200);
+    await issuer.goDown();
+    try {
+      await until(async () => (await call('GET', `${app.url}/me`, { token })).status !== 200, 'refused the stale set');
+      const refused = await call('GET', `${app.url}/me`, { token });
+      expect({ status: refused.status, body: refused.body }).toEqual({ status: 503, body: { statusCode: 503, message: 'Service Unavailable' } });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      const health = await call('GET', `${app.url}/health`);
+      expect({ status: health.status, keys: health.body.details.keys }).toEqual({ status: 503, keys: 'missing' });
+    } finally {
+      await issuer.comeBack();
+    }
+    await until(async () => (await call('GET', `${app.url}/me`, { token })).status === 200, 'trusted the set again');
+  }, 30_000);
+});

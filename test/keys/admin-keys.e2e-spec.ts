@@ -209,4 +209,25 @@ describe('POST /admin/keys/import', () => {
     for (const row of rows) if (row.private_key_encrypted) expect(row.private_key_encrypted).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
     expect(audit.filter((a) => a.type === 'key_imported')).toHaveLength(2);
   });
+
+  it('refuses key material it already holds under another kid, a revoked key above all (409), and changes nothing', async () => {
+    const admin = await system.adminToken();
+    expect((await post('/legacy-ec/revoke', admin)).status).toBe(200);
+    const before = await adminKeys(system);
+    const jwksBefore = await jwksKids(system.issuerUrl);
+    const fresh = await system.adminToken();
+    // The same P-256 key as a JWK, and the same key as PEM: one thumbprint (RFC 7638), whatever the encoding.
+    const p256Pem = p256.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    for (const body of [{ kid: 'legacy-ec-again', key: p256Jwk, activate: true }, { kid: 'legacy-ec-pem', key: p256Pem }]) {
+      const response = await post('/import', fresh, body);
+      expect({ status: response.status, error: response.body.error }).toEqual({ status: 409, error: 'conflict' });
+      expect(response.body.error_description).toMatch(/legacy-ec.*revoked/);
+    }
+    // Not revoked, but already a key here: still one key, one kid.
+    const again = await post('/import', fresh, { kid: 'rsa-again', key: rsaPem });
+    expect({ status: again.status, error: again.body.error }).toEqual({ status: 409, error: 'conflict' });
+    expect(again.body.error_description).toContain('legacy-rsa');
+    expect(await adminKeys(system)).toEqual(before);
+    expect(await jwksKids(system.issuerUrl)).toEqual(jwksBefore);
+  });
 });

@@ -32,8 +32,8 @@ describe('cookie mode', () => {
     await system?.stop();
   });
 
-  async function cookieLogin() {
-    const result = await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'alice', password: 'alice-password', cookie: true } });
+  async function cookieLogin(username = 'alice', password = 'alice-password') {
+    const result = await call('POST', `${system.issuerUrl}/auth/login`, { json: { username, password, cookie: true } });
     expect(result.status).toBe(200);
     const cookies = setCookies(result.headers);
     const access = cookies.get('__Host-access_token')!.value;
@@ -142,6 +142,50 @@ describe('cookie mode', () => {
     for (const service of [system.ordersUrl, system.billingUrl]) expect((await call('GET', `${service}/me`, { headers: { cookie: session.jar } })).status).toBe(401);
     const refresh = await call('POST', `${system.issuerUrl}/auth/refresh`, { headers: { cookie: session.refreshJar, 'x-csrf-token': session.csrf } });
     expect(refresh.body.error).toBe('invalid_grant');
+  });
+
+  describe('cookie tossing: a sibling subdomain plants its own refresh cookie under /auth', () => {
+    const refresh = (cookie: string, csrf: string) => call('POST', `${system.issuerUrl}/auth/refresh`, { headers: { cookie, 'x-csrf-token': csrf } });
+
+    it('a request naming the refresh cookie twice is refused with 400, sets no cookie and spends neither token', async () => {
+      const victim = await cookieLogin();
+      const attacker = await cookieLogin('admin', 'admin-password');
+      for (const order of [[attacker.refresh, victim.refresh], [victim.refresh, attacker.refresh]]) {
+        const tossed = await refresh(`__Secure-refresh_token=${order[0]}; __Secure-refresh_token=${order[1]}; __Host-csrf_token=${victim.csrf}`, victim.csrf);
+        expect({ status: tossed.status, error: tossed.body.error, cookies: tossed.headers.getSetCookie() }).toEqual({ status: 400, error: 'invalid_request', cookies: [] });
+        expect(tossed.body.error_description).toContain('__Secure-refresh_token');
+      }
+      expect((await refresh(victim.refreshJar, victim.csrf)).status).toBe(200);
+      expect((await refresh(attacker.refreshJar, attacker.csrf)).status).toBe(200);
+    });
+
+    it("a planted refresh cookie cannot be used with the victim's CSRF token: the CSRF token is bound to the refresh token it came with", async () => {
+      const victim = await cookieLogin();
+      const attacker = await cookieLogin('admin', 'admin-password');
+      // Only the attacker's cookie reaches /auth/refresh (say the victim's expired); the page echoes the victim's CSRF cookie.
+      const swapped = await refresh(`__Secure-refresh_token=${attacker.refresh}; __Host-csrf_token=${victim.csrf}`, victim.csrf);
+      expect({ status: swapped.status, error: swapped.body.error, cookies: swapped.headers.getSetCookie() }).toEqual({ status: 400, error: 'invalid_request', cookies: [] });
+      expect((await refresh(attacker.refreshJar, attacker.csrf)).status).toBe(200);
+    });
+
+    it('the CSRF token of a refreshed session goes with its new refresh token, not the old one', async () => {
+      const session = await cookieLogin();
+      const next = setCookies((await refresh(session.refreshJar, session.csrf)).headers);
+      const [token, csrf] = [next.get('__Secure-refresh_token')!.value, next.get('__Host-csrf_token')!.value];
+      expect(csrf).not.toBe(session.csrf);
+      expect((await refresh(`__Secure-refresh_token=${token}; __Host-csrf_token=${session.csrf}`, session.csrf)).status).toBe(400);
+      expect((await refresh(`__Secure-refresh_token=${token}; __Host-csrf_token=${csrf}`, csrf)).status).toBe(200);
+    });
+
+    it('a service refuses a request naming the access cookie twice (401), whatever the order', async () => {
+      const victim = await cookieLogin();
+      const attacker = await cookieLogin('admin', 'admin-password');
+      for (const service of [system.ordersUrl, system.billingUrl]) {
+        expect((await call('GET', `${service}/me`, { headers: { cookie: victim.jar } })).status).toBe(200);
+        const doubled = `__Host-access_token=${attacker.access}; ${victim.jar}`;
+        expect((await call('GET', `${service}/me`, { headers: { cookie: doubled } })).status).toBe(401);
+      }
+    });
   });
 
   it('a bad cookie flag is a 400 and logs nobody in', async () => {

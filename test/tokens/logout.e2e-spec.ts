@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { MAX_CLOCK_TOLERANCE_SECONDS, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
 import { call, decodeJwt, login } from '../support/http';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
@@ -41,16 +42,23 @@ describe('logout and log-out-everywhere', () => {
     expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: session.access_token })).status).toBe(401);
   });
 
-  it('the denylist key is jti:<jti> under the prefix, with a TTL that ends at the token exp (+60 s slack)', async () => {
+  it('the denylist key is jti:<jti> under the prefix, with a TTL that outlives exp by more than any guard\'s clock tolerance', async () => {
     const session = await login(system.issuerUrl, 'alice', 'alice-password');
     const { jti, exp } = decodeJwt(session.access_token).payload;
     const key = `${system.redisPrefix}jti:${jti}`;
     expect(await redis.exists(key)).toBe(0);
     expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: session.access_token })).status).toBe(204);
     const ttl = await redis.ttl(key);
-    const expected = exp - Math.floor(Date.now() / 1000) + 60;
+    const expected = exp - Math.floor(Date.now() / 1000) + REVOCATION_TTL_MARGIN_SECONDS;
     expect(ttl).toBeGreaterThanOrEqual(expected - 2);
     expect(ttl).toBeLessThanOrEqual(expected);
+    // A guard with CLOCK_TOLERANCE at its maximum still accepts the token until exp + tolerance: the entry must be there then.
+    expect(Math.floor(Date.now() / 1000) + ttl).toBeGreaterThan(exp + MAX_CLOCK_TOLERANCE_SECONDS);
+    // The ended session and the durable copy the re-seed reads live as long.
+    const { sid } = decodeJwt(session.access_token).payload;
+    expect(await redis.ttl(`${system.redisPrefix}sid:${sid}`)).toBeGreaterThan(900 + MAX_CLOCK_TOLERANCE_SECONDS);
+    const journal = await db.query(`SELECT EXTRACT(EPOCH FROM expires_at)::int AS until FROM revoked_tokens WHERE jti = $1`, [jti]);
+    expect(journal.rows[0].until).toBeGreaterThan(exp + MAX_CLOCK_TOLERANCE_SECONDS);
   });
 
   it('logout with another user\'s refresh token in the body leaves that session alone', async () => {
@@ -102,5 +110,15 @@ describe('logout and log-out-everywhere', () => {
     expect(bad.body.error).toBe('invalid_request');
     // Nothing changed: the token still works.
     expect((await call('GET', `${system.ordersUrl}/me`, { token: session.access_token })).status).toBe(200);
+  });
+
+  it('the log-out-everywhere cut-off outlives a token issued just before it by more than any guard\'s clock tolerance', async () => {
+    const session = await login(system.issuerUrl, 'alice', 'alice-password');
+    const { sub, exp } = decodeJwt(session.access_token).payload;
+    expect((await call('POST', `${system.issuerUrl}/auth/logout-all`, { token: session.access_token })).status).toBe(204);
+    const ttl = await redis.ttl(`${system.redisPrefix}cutoff:${sub}`);
+    expect(Math.floor(Date.now() / 1000) + ttl).toBeGreaterThan(exp + MAX_CLOCK_TOLERANCE_SECONDS);
+    const journal = await db.query(`SELECT EXTRACT(EPOCH FROM expires_at)::int AS until FROM subject_cutoffs WHERE subject = $1`, [sub]);
+    expect(journal.rows[0].until).toBeGreaterThan(exp + MAX_CLOCK_TOLERANCE_SECONDS);
   });
 });

@@ -1,3 +1,4 @@
+import { REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
 import Redis from 'ioredis';
 import { call, decodeJwt, HttpResult, login } from '../support/http';
 import { basic, createClient } from '../support/oauth-clients';
@@ -54,7 +55,7 @@ describe('OAuth revocation and introspection', () => {
       for (const service of [system.ordersUrl, system.billingUrl]) expect((await call('GET', `${service}/me`, { token: session.access_token })).status).toBe(401);
       const { jti, exp } = decodeJwt(session.access_token).payload;
       const ttl = await redis.ttl(`${system.redisPrefix}jti:${jti}`);
-      expect(Math.abs(ttl - (exp - Math.floor(Date.now() / 1000) + 60))).toBeLessThanOrEqual(2);
+      expect(Math.abs(ttl - (exp - Math.floor(Date.now() / 1000) + REVOCATION_TTL_MARGIN_SECONDS))).toBeLessThanOrEqual(2);
       // The refresh family is a separate grant and lives on (RFC 7009 §2.1: MAY, not MUST).
       expect((await refresh(session.refresh_token)).status).toBe(200);
     });

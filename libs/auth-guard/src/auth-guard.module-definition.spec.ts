@@ -34,6 +34,8 @@ describe('resolveOptions', () => {
     ['a ten-minute tolerance', { clockToleranceSeconds: 600 }, 'AuthGuardModule.clockToleranceSeconds'],
     ['a zero timeout', { fetchTimeoutMs: 0 }, 'AuthGuardModule.fetchTimeoutMs'],
     ['a NaN cooldown', { unknownKidCooldownMs: Number.NaN }, 'AuthGuardModule.unknownKidCooldownMs'],
+    ['a staleness bound shorter than the refresh period', { jwksMaxStalenessMs: 30_000 }, 'AuthGuardModule.jwksMaxStalenessMs'],
+    ['a zero staleness bound', { jwksMaxStalenessMs: 0 }, 'AuthGuardModule.jwksMaxStalenessMs'],
   ];
   it.each(bad)('stops at start on %s, naming the option', (_name, overrides, variable) => {
     let error: unknown;

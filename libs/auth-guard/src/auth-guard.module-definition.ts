@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { ConfigError } from '@app/platform';
+import { MAX_CLOCK_TOLERANCE_SECONDS } from '@app/contract';
 import { AuthGuardOptions, GUARD_DEFAULTS } from './auth-guard.options';
 import { isKnownAlgorithm } from './verify/jws-algorithms';
 
@@ -8,7 +9,7 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
 
 export type ResolvedGuardOptions = AuthGuardOptions & Required<Pick<AuthGuardOptions, keyof typeof GUARD_DEFAULTS>>;
 
-const POSITIVE = ['fetchTimeoutMs', 'unknownKidCooldownMs', 'jwksRefreshIntervalMs', 'retryAfterSeconds'] as const;
+const POSITIVE = ['fetchTimeoutMs', 'unknownKidCooldownMs', 'jwksRefreshIntervalMs', 'jwksMaxStalenessMs', 'retryAfterSeconds'] as const;
 
 /** Defaults filled in and the options checked once, at start: a bad option stops the app naming it. */
 export function resolveOptions(options: AuthGuardOptions): ResolvedGuardOptions {
@@ -22,6 +23,13 @@ export function resolveOptions(options: AuthGuardOptions): ResolvedGuardOptions 
   const unknown = resolved.algorithms.find((alg) => !isKnownAlgorithm(alg));
   if (unknown !== undefined) throw fail('algorithms', `"${unknown}" is not an asymmetric JWS algorithm`);
   for (const name of POSITIVE) if (!(Number.isFinite(resolved[name]) && resolved[name] > 0)) throw fail(name, 'must be a positive number');
-  if (!(Number.isInteger(resolved.clockToleranceSeconds) && resolved.clockToleranceSeconds >= 0 && resolved.clockToleranceSeconds <= 300)) throw fail('clockToleranceSeconds', 'must be 0..300');
+  // Shorter than the refresh period, the set would go stale between two healthy refreshes.
+  if (resolved.jwksMaxStalenessMs <= Math.max(resolved.jwksRefreshIntervalMs, resolved.unknownKidCooldownMs)) {
+    throw fail('jwksMaxStalenessMs', 'must exceed jwksRefreshIntervalMs and unknownKidCooldownMs');
+  }
+  if (!(Number.isInteger(resolved.clockToleranceSeconds) && resolved.clockToleranceSeconds >= 0 && resolved.clockToleranceSeconds <= MAX_CLOCK_TOLERANCE_SECONDS)) {
+    // Revocation entries outlive exp by a margin sized for this maximum (libs/contract): more would revive revoked tokens.
+    throw fail('clockToleranceSeconds', `must be 0..${MAX_CLOCK_TOLERANCE_SECONDS}`);
+  }
   return resolved;
 }

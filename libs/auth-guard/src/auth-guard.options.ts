@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { CookieTokenOptions } from './http/cookie-token.extractor';
 import type { KeySource } from './keys/key-source';
+import { DEFAULT_MAX_STALENESS_MS } from './keys/remote-key-set';
 
 /** Options of AuthGuardModule.forRoot / forRootAsync; every field but issuer and audience has a default. */
 export interface AuthGuardOptions {
@@ -32,6 +33,12 @@ export interface AuthGuardOptions {
   unknownKidCooldownMs?: number;
   /** Background JWKS refresh period while push notices arrive, ms. Default 60000. */
   jwksRefreshIntervalMs?: number;
+  /**
+   * How long the last good JWKS may be trusted after the last successful fetch while the issuer cannot be reached, ms.
+   * Past it every request is refused with 503 until a fetch succeeds: a key revoked meanwhile is never trusted for
+   * longer. Default 900000 (15 min, the default access token lifetime).
+   */
+  jwksMaxStalenessMs?: number;
   /** Retry-After seconds when revocation cannot be checked. Default 5. */
   retryAfterSeconds?: number;
   /** Replaces the JWKS client, e.g. the issuer's own in-memory keys. */
@@ -54,5 +61,6 @@ export const GUARD_DEFAULTS = {
   fetchTimeoutMs: 2000,
   unknownKidCooldownMs: 10_000,
   jwksRefreshIntervalMs: 60_000,
+  jwksMaxStalenessMs: DEFAULT_MAX_STALENESS_MS,
   retryAfterSeconds: 5,
 } as const;

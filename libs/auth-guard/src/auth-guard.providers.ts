@@ -32,6 +32,7 @@ export const AUTH_GUARD_PROVIDERS: Provider[] = [
         fetchTimeoutMs: o.fetchTimeoutMs,
         cooldownMs: o.unknownKidCooldownMs,
         refreshIntervalMs: o.jwksRefreshIntervalMs,
+        maxStalenessMs: o.jwksMaxStalenessMs,
         now: o.now,
       }),
   },

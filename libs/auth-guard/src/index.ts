@@ -12,7 +12,7 @@ export { RevocationFailOpen } from './decorators/revocation-fail-open.decorator'
 export { CurrentUser } from './decorators/current-user.decorator';
 export type { KeySource, VerificationKey } from './keys/key-source';
 export { RemoteKeySet } from './keys/remote-key-set';
-export { RevocationChecker } from './revocation/revocation.checker';
+export { isRevocationStoreUnseeded, RevocationChecker } from './revocation/revocation.checker';
 export type { RemoteKeySetOptions } from './keys/remote-key-set';
 export type { JwksFetcher, JwksFetchResult } from './keys/jwks.client';
 export { KeyEventsSubscriber } from './push/key-events.subscriber';
@@ -25,5 +25,5 @@ export { ClientCredentialsError } from './client/client-credentials.error';
 export type { ClientCredentialsOptions } from './client/client-credentials.token-provider';
 export type { ClientCredentialsFailure } from './client/client-credentials.error';
 export { KEY_SOURCE, KEY_EVENTS } from './auth-guard.constants';
-export { extractCookieToken, csrfEchoed } from './http/cookie-token.extractor';
+export { extractCookieToken, csrfEchoed, repeatedCookie } from './http/cookie-token.extractor';
 export type { CookieTokenOptions } from './http/cookie-token.extractor';

@@ -3,3 +3,4 @@ export * from './token-response';
 export * from './paths';
 export * from './redis-keys';
 export * from './auth-cookies';
+export * from './clock-tolerance';

@@ -1,3 +1,4 @@
+import { MAX_CLOCK_TOLERANCE_SECONDS } from '@app/contract';
 import { readEnum, readInt, readOptional, readPort, readString, readUrl } from '@app/platform';
 
 export interface ResourceServiceConfig {
@@ -24,7 +25,7 @@ export function loadResourceServiceConfig(env: NodeJS.ProcessEnv, defaults: { na
     audience: readString(env, 'AUDIENCE', defaults.name),
     redisUrl: readUrl(env, 'REDIS_URL', undefined, ['redis:', 'rediss:', 'memory:']),
     redisPrefix: readString(env, 'REDIS_PREFIX', ''),
-    clockToleranceSeconds: readInt(env, 'CLOCK_TOLERANCE', 5, { max: 300 }),
+    clockToleranceSeconds: readInt(env, 'CLOCK_TOLERANCE', 5, { max: MAX_CLOCK_TOLERANCE_SECONDS }),
     cookieAuth: readEnum(env, 'AUTH_COOKIE', ['0', '1'], '0') === '1',
   };
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { parse, serialize, SerializeOptions } from 'cookie';
 import type { FastifyReply } from 'fastify';
 import { AUTH_COOKIES, TokenResponse } from '@app/contract';
-import { csrfEchoed } from '@app/auth-guard';
+import { csrfEchoed, repeatedCookie } from '@app/auth-guard';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
 
@@ -17,16 +17,27 @@ export interface CookieDeliveryResponse {
   delivery: 'cookie';
 }
 
+const SESSION_COOKIES = [AUTH_COOKIES.access, AUTH_COOKIES.refresh, AUTH_COOKIES.csrf];
+
 const BASE: SerializeOptions = { httpOnly: true, secure: true, sameSite: 'strict', path: '/' };
 
 /**
  * Cookie delivery for browser apps (AUTH_COOKIE=1): the access token in an HttpOnly `__Host-` cookie,
  * the refresh token in an HttpOnly cookie sent only to /auth, and a script-readable CSRF cookie
  * that state-changing requests echo in a header (double submit).
+ *
+ * The refresh cookie cannot be `__Host-` (it is scoped to /auth), so a sibling subdomain can toss in one of its own.
+ * Two defences: a request carrying any session cookie name twice is refused (400), and the CSRF token is an HMAC of
+ * the refresh token it was issued with, so a planted refresh cookie never matches the victim's CSRF token.
  */
 @Injectable()
 export class SessionCookies {
-  constructor(@Inject(ISSUER_CONFIG) private readonly config: IssuerConfig) {}
+  private readonly csrfKey: Buffer;
+
+  constructor(@Inject(ISSUER_CONFIG) private readonly config: IssuerConfig) {
+    // A key of its own, derived so a CSRF token says nothing about the key-encryption key.
+    this.csrfKey = Buffer.from(hkdfSync('sha256', config.keyEncryptionKey, Buffer.alloc(0), 'token-backbone csrf v1', 32));
+  }
 
   /** Whether a login body asks for cookies (`"cookie": true`); refused while the option is off. */
   requested(body: unknown): boolean {
@@ -38,7 +49,7 @@ export class SessionCookies {
   }
 
   deliver(reply: FastifyReply, tokens: TokenResponse): CookieDeliveryResponse {
-    const csrf = randomBytes(32).toString('base64url');
+    const csrf = this.csrfFor(tokens.refresh_token ?? '');
     const refreshMaxAge = this.config.refreshTokenTtl;
     reply.header('set-cookie', [
       serialize(AUTH_COOKIES.access, tokens.access_token, { ...BASE, maxAge: tokens.expires_in }),
@@ -55,11 +66,15 @@ export class SessionCookies {
   refreshTokenFrom(headers: Headers, body: unknown): string | undefined {
     if (!this.config.cookieDelivery) return undefined;
     const named = body !== null && typeof body === 'object' && (body as Record<string, unknown>).refresh_token !== undefined;
-    const cookies = typeof headers.cookie === 'string' ? parse(headers.cookie) : {};
+    const cookies = this.cookiesOf(headers);
     const token = cookies[AUTH_COOKIES.refresh];
     if (named || !token) return undefined;
-    if (!csrfEchoed(headers[AUTH_COOKIES.csrfHeader], cookies[AUTH_COOKIES.csrf])) {
+    const header = headers[AUTH_COOKIES.csrfHeader];
+    if (!csrfEchoed(header, cookies[AUTH_COOKIES.csrf])) {
       throw new IssuerError('invalid_request', `the ${AUTH_COOKIES.csrfHeader} header must echo the CSRF cookie`);
+    }
+    if (!csrfEchoed(header, this.csrfFor(token))) {
+      throw new IssuerError('invalid_request', 'the CSRF token was not issued with this refresh cookie');
     }
     return token;
   }
@@ -67,11 +82,24 @@ export class SessionCookies {
   /** Expires the three cookies, when the request carried any of them. */
   clearIfPresent(headers: Headers, reply: FastifyReply): void {
     const cookies = typeof headers.cookie === 'string' ? parse(headers.cookie) : {};
-    if (![AUTH_COOKIES.access, AUTH_COOKIES.refresh, AUTH_COOKIES.csrf].some((name) => cookies[name] !== undefined)) return;
+    if (!SESSION_COOKIES.some((name) => cookies[name] !== undefined)) return;
     reply.header('set-cookie', [
       serialize(AUTH_COOKIES.access, '', { ...BASE, maxAge: 0 }),
       serialize(AUTH_COOKIES.refresh, '', { ...BASE, path: AUTH_COOKIES.refreshPath, maxAge: 0 }),
       serialize(AUTH_COOKIES.csrf, '', { ...BASE, httpOnly: false, maxAge: 0 }),
     ]);
+  }
+
+  /** The Cookie header parsed, refused (400, before anything changes) when it names a session cookie twice. */
+  private cookiesOf(headers: Headers): Record<string, string | undefined> {
+    if (typeof headers.cookie !== 'string') return {};
+    const repeated = repeatedCookie(headers.cookie, SESSION_COOKIES);
+    if (repeated) throw new IssuerError('invalid_request', `the ${repeated} cookie is present more than once`);
+    return parse(headers.cookie);
+  }
+
+  /** The CSRF token that goes with a refresh token: a planted refresh cookie has a CSRF token the victim's page never holds. */
+  private csrfFor(refreshToken: string): string {
+    return createHmac('sha256', this.csrfKey).update(refreshToken).digest('base64url');
   }
 }

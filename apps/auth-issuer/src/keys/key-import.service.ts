@@ -41,6 +41,11 @@ export class KeyImportService {
     await this.notifier.run(actor, async (manager) => {
       const now = this.clock.now();
       if (await this.store.findByKid(manager, kid)) throw new IssuerError('conflict', `a key with kid ${kid} exists`);
+      const same = await this.store.findSameKeyMaterial(manager, pair.publicJwk);
+      if (same) {
+        const what = same.revokedAt ? 'was revoked: a revoked key can never be imported again' : `is known (state ${same.state}); a key is imported once`;
+        throw new IssuerError('conflict', `this key material (same RFC 7638 thumbprint) is key ${same.kid}, which ${what}`);
+      }
       const rows = await this.store.findPublished(manager);
       const active = rows.find((row) => row.state === 'active');
       const done: KeyChange[] = [];

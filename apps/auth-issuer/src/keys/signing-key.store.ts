@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createPrivateKey, KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, JWK } from 'jose';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
@@ -94,6 +95,19 @@ export class SigningKeyStore {
 
   findByKid(manager: EntityManager, kid: string): Promise<SigningKeyEntity | null> {
     return manager.findOne(SigningKeyEntity, { where: { kid } });
+  }
+
+  /**
+   * The key, in any state (removed and revoked included: their public JWK stays), whose RFC 7638 thumbprint is that
+   * of `publicJwk`. The same key material under a new kid is the same key: a revoked key must not come back that way.
+   * Computed from the stored JWKs under the key lock: the table holds a handful of rows.
+   */
+  async findSameKeyMaterial(manager: EntityManager, publicJwk: Record<string, unknown>): Promise<SigningKeyEntity | undefined> {
+    const wanted = await calculateJwkThumbprint(publicJwk as JWK, 'sha256');
+    for (const row of await this.findAll(manager)) {
+      if ((await calculateJwkThumbprint(row.publicJwk as JWK, 'sha256').catch(() => undefined)) === wanted) return row;
+    }
+    return undefined;
   }
 
   privateKeyOf(row: SigningKeyEntity): KeyObject {

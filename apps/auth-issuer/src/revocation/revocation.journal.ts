@@ -47,6 +47,20 @@ export class RevocationJournal {
     };
   }
 
+  /**
+   * The journal's own answer to "is this token revoked?" (denied jti, ended session, cut-off), for when Redis
+   * has lost its data and is not re-seeded yet. Entries past `expires_at` are ignored as Redis would have let them go.
+   */
+  async isRevoked(claims: { jti: string; sub: string; iat: number; sid?: string }): Promise<boolean> {
+    const ids = [claims.jti, ...(typeof claims.sid === 'string' ? [`${ENDED_SESSION_MARK}${claims.sid}`] : [])];
+    const [row] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ANY($1) AND expires_at > now())
+           OR EXISTS (SELECT 1 FROM subject_cutoffs WHERE subject = $2 AND cutoff_at >= $3 AND expires_at > now()) AS revoked`,
+      [ids, claims.sub, claims.iat],
+    );
+    return row?.revoked === true;
+  }
+
   /** Drops entries whose tokens have all expired; bounded per call so it never holds a long lock. */
   async prune(): Promise<void> {
     await this.dataSource.query(`DELETE FROM revoked_tokens WHERE jti IN (SELECT jti FROM revoked_tokens WHERE expires_at <= now() LIMIT 10000)`);

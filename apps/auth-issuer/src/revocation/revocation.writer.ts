@@ -1,14 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { EntityManager } from 'typeorm';
-import { IssuerEvent, redisKeys } from '@app/contract';
+import { IssuerEvent, redisKeys, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
 import { ISSUER_REDIS } from '../redis/redis.module';
 import { ENDED_SESSION_MARK, RevocationJournal } from './revocation.journal';
-
-/** Slack added to every revocation TTL so clock skew between apps cannot shorten it. */
-const TTL_SLACK_SECONDS = 60;
 
 /**
  * Writes what guards check on every request: denied jtis and per-subject cut-offs, in Redis (what guards read)
@@ -28,23 +25,23 @@ export class RevocationWriter {
     this.keys = redisKeys(config.redisPrefix);
   }
 
-  /** Denies one access token until its `exp` (SETEX jti:<id>). */
+  /** Denies one access token until its `exp` plus the largest tolerance a guard may apply (SETEX jti:<id>). */
   async denyAccessToken(jti: string, exp: number, manager?: EntityManager): Promise<void> {
-    const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000)) + TTL_SLACK_SECONDS;
+    const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000)) + REVOCATION_TTL_MARGIN_SECONDS;
     await this.journal.recordJti(jti, ttl, manager);
     await this.guarded(() => this.redis.setex(this.keys.deniedJti(jti), ttl, '1'));
   }
 
   /** Refuses every access token minted for the session (refresh family) `sid`, for as long as one can live. */
   async endSession(sid: string): Promise<void> {
-    const ttl = this.config.accessTokenTtl + TTL_SLACK_SECONDS;
+    const ttl = this.config.accessTokenTtl + REVOCATION_TTL_MARGIN_SECONDS;
     await this.journal.recordJti(`${ENDED_SESSION_MARK}${sid}`, ttl);
     await this.guarded(() => this.redis.setex(this.keys.endedSession(sid), ttl, '1'));
   }
 
   /** Refuses every token of `sub` issued at or before `at` (seconds), for as long as such a token can live. */
   async cutOffSubject(sub: string, at: number): Promise<void> {
-    const ttl = this.config.accessTokenTtl + TTL_SLACK_SECONDS;
+    const ttl = this.config.accessTokenTtl + REVOCATION_TTL_MARGIN_SECONDS;
     await this.journal.recordCutoff(sub, at, ttl);
     await this.guarded(() => this.redis.setex(this.keys.subjectCutoff(sub), ttl, String(at)));
     await this.publish({ type: 'subject-cutoff', sub, at });

@@ -21,6 +21,9 @@ describe('extractCookieToken', () => {
     ['repeated header', 'POST', { cookie: jar(), 'x-csrf-token': [csrf, csrf] }, null],
     ['too short a CSRF pair', 'POST', { cookie: `__Host-access_token=${token}; __Host-csrf_token=abc`, 'x-csrf-token': 'abc' }, null],
     ['token with illegal characters', 'GET', { cookie: '__Host-access_token=a"b' }, null],
+    ['the access cookie twice (cookie tossing), even with equal values', 'GET', { cookie: jar(`; __Host-access_token=${token}`) }, null],
+    ['the CSRF cookie twice', 'POST', { cookie: jar(`; __Host-csrf_token=${csrf}`), 'x-csrf-token': csrf }, null],
+    ['a look-alike name is not a repeat', 'GET', { cookie: jar(`; x__Host-access_token=1; __Host-access_tokenx=2`) }, token],
     ['oversized cookie header', 'GET', { cookie: jar(`; pad=${'x'.repeat(20_000)}`) }, null],
   ];
   it.each(cases)('%s', (_name, method, headers, expected) => {

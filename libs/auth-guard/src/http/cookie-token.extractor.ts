@@ -31,12 +31,27 @@ export function extractCookieToken(method: string, headers: Headers, options: Co
   const raw = headers.cookie;
   if (typeof raw !== 'string' || raw.length === 0) return undefined;
   if (raw.length > MAX_COOKIE_HEADER) return null;
+  // Cookie tossing: a sibling subdomain can add a second cookie of the same name; which one wins is the browser's choice.
+  if (repeatedCookie(raw, [options.name, options.csrfCookie])) return null;
   const cookies = parse(raw);
   const token = cookies[options.name];
   if (token === undefined) return undefined;
   if (!TOKEN_CHARS.test(token)) return null;
   if (SAFE_METHODS.has(method.toUpperCase())) return token;
   return csrfEchoed(headers[options.csrfHeader.toLowerCase()], cookies[options.csrfCookie]) ? token : null;
+}
+
+/** The first of `names` that the Cookie header carries more than once, if any. */
+export function repeatedCookie(raw: string, names: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const pair of raw.split(';')) {
+    const at = pair.indexOf('=');
+    const name = (at === -1 ? pair : pair.slice(0, at)).trim();
+    if (!names.includes(name)) continue;
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
 }
 
 /** Double-submit check: the header equals the CSRF cookie, compared in constant time. */

@@ -4,7 +4,7 @@ import { jwksOf, LocalKey } from '../../../../test/support/local-jws';
 import { VerificationError, VerificationFailure } from '../verify/verification.error';
 import type { JwksFetcher, JwksFetchResult } from './jwks.client';
 import { parseJwks } from './jwks.parser';
-import { RemoteKeySet } from './remote-key-set';
+import { DEFAULT_MAX_STALENESS_MS, RemoteKeySet, REVOKED_KID_RETENTION_MS } from './remote-key-set';
 
 // The warnings these scenarios provoke on purpose would only bury real failures in the test output.
 beforeAll(() => Logger.overrideLogger(false));
@@ -203,6 +203,60 @@ describe('RemoteKeySet', () => {
     expect(await codeOf(set.getKey('key-a'))).toBe('absent');
     expect(await codeOf(set.getKey('key-b'))).toBe('found');
     expect([...set.algorithms()]).toEqual(['ES256']);
+  });
+
+  it('a revoked kid stays refused however many other kids are revoked after it, while a JWKS still lists it', async () => {
+    fetcher.keys = [keyA, keyB];
+    await set.refresh();
+    set.revokeKey('key-a');
+    for (let i = 0; i < 1500; i++) set.revokeKey(randomKid());
+    now += COOLDOWN;
+    await set.refreshNow();
+    expect(await codeOf(set.getKey('key-a'))).toBe('absent');
+    // Long after the revocation, a JWKS that still lists it (a lagging replica, a cache) cannot bring it back either.
+    now += REVOKED_KID_RETENTION_MS * 2;
+    await set.refreshNow();
+    expect(await codeOf(set.getKey('key-a'))).toBe('absent');
+    expect(await codeOf(set.getKey('key-b'))).toBe('found');
+  });
+
+  it('forgets a revoked kid only once no JWKS has listed it for the retention period', async () => {
+    fetcher.keys = [keyA, keyB];
+    await set.refresh();
+    set.revokeKey('key-a');
+    fetcher.keys = [keyB];
+    await set.refreshNow();
+    now += REVOKED_KID_RETENTION_MS + 1;
+    await set.refreshNow();
+    expect((set as unknown as { revoked: Map<string, number> }).revoked.has('key-a')).toBe(false);
+  });
+
+  it('trusts the last good set for at most maxStalenessMs without a successful fetch, then refuses (503) until one succeeds', async () => {
+    await set.refresh();
+    fetcher.failing = true;
+    now += DEFAULT_MAX_STALENESS_MS;
+    expect(await codeOf(set.getKey('key-a'))).toBe('found');
+    expect(set.isReady()).toBe(true);
+    now += 1;
+    const refused = await set.getKey('key-a').catch((error: VerificationError) => error);
+    expect(refused).toBeInstanceOf(VerificationError);
+    expect((refused as VerificationError).code).toBe('ERR_KEYS_UNAVAILABLE');
+    expect((refused as VerificationError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(set.isReady()).toBe(false);
+    // Unknown kids get the same answer, not a 401 from a stale negative cache.
+    expect(await codeOf(set.getKey('key-b'))).toBe('ERR_KEYS_UNAVAILABLE');
+    fetcher.failing = false;
+    now += COOLDOWN;
+    expect(await codeOf(set.getKey('key-a'))).toBe('found');
+    expect(set.isReady()).toBe(true);
+  });
+
+  it('honours a configured maxStalenessMs', async () => {
+    const short = new RemoteKeySet({ issuer: 'https://issuer.test', fetchTimeoutMs: 1000, cooldownMs: COOLDOWN, refreshIntervalMs: REFRESH, maxStalenessMs: 2 * REFRESH, now: () => now, fetcher });
+    await short.refresh();
+    fetcher.failing = true;
+    now += 2 * REFRESH + 1;
+    expect(await codeOf(short.getKey('key-a'))).toBe('ERR_KEYS_UNAVAILABLE');
   });
 });
 

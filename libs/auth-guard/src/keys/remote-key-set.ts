@@ -12,13 +12,25 @@ export interface RemoteKeySetOptions {
   cooldownMs: number;
   /** Background refresh period; bounds how long a removed key stays trusted without push. */
   refreshIntervalMs: number;
+  /**
+   * How long the last good key set may be used after the last successful fetch (a 304 counts): past it every
+   * lookup is refused with ERR_KEYS_UNAVAILABLE (503) until a fetch succeeds, so a guard that missed a key
+   * revocation while the issuer was unreachable stops trusting the revoked key. Default 15 min.
+   */
+  maxStalenessMs?: number;
   now?: () => number;
   /** Replaces the HTTP client (tests). */
   fetcher?: JwksFetcher;
 }
 
 const NEGATIVE_CACHE_LIMIT = 10_000;
-const REVOKED_LIMIT = 1_000;
+/** ACCESS_TOKEN_TTL's default: after an outage this long every token the issuer signed before it has expired. */
+export const DEFAULT_MAX_STALENESS_MS = 15 * 60_000;
+/**
+ * A revoked kid is remembered for this long after a JWKS last listed it (however many kids are revoked meanwhile):
+ * while any key set we fetch or keep can still hold the key, it can verify something, so it must stay refused.
+ */
+export const REVOKED_KID_RETENTION_MS = 24 * 60 * 60_000;
 const noop = () => undefined;
 
 /**
@@ -27,9 +39,11 @@ const noop = () => undefined;
  * - A known kid is answered from memory and never waits for the network.
  * - An unknown kid triggers at most one fetch per cooldown, shared by all concurrent callers
  *   (single-flight); kids still unknown afterwards are negatively cached until the set changes.
- * - A failed or empty fetch never replaces the last good set (stale-if-error).
+ * - A failed or empty fetch never replaces the last good set (stale-if-error), for at most maxStalenessMs:
+ *   after that every lookup fails with ERR_KEYS_UNAVAILABLE (503) until a fetch succeeds.
  * - Until a first set has loaded, every lookup fails fast with ERR_KEYS_UNAVAILABLE (503), never 401.
- * - Push (refreshNow, revokeKey) bypasses the cooldown; a revoked kid is never trusted again.
+ * - Push (refreshNow, revokeKey) bypasses the cooldown; a revoked kid is refused for as long as a JWKS lists it,
+ *   and REVOKED_KID_RETENTION_MS after (bounded by time, not by how many other kids were revoked).
  */
 export class RemoteKeySet implements KeySource {
   private readonly logger = new Logger('RemoteKeySet');
@@ -44,7 +58,8 @@ export class RemoteKeySet implements KeySource {
   private queued?: Promise<void>;
   private lastFetchAt = -Infinity;
   private readonly unknownKids = new Map<string, number>();
-  private readonly revoked = new Set<string>();
+  /** Revoked kid → when it may be forgotten (ms since the epoch). */
+  private readonly revoked = new Map<string, number>();
   private pushConnected?: boolean;
   private timer?: NodeJS.Timeout;
   private running = false;
@@ -58,6 +73,11 @@ export class RemoteKeySet implements KeySource {
   }
 
   async getKey(kid: string): Promise<VerificationKey | undefined> {
+    if (this.isStale()) {
+      if (!this.inflight && this.now() - this.lastFetchAt >= this.options.cooldownMs) await this.refresh().catch(noop);
+      else await (this.queued ?? this.inflight)?.catch(noop);
+      this.assertFresh();
+    }
     const known = this.keys.get(kid);
     if (known) return known;
     if (this.revoked.has(kid) || (this.unknownKids.get(kid) ?? -Infinity) > this.now()) {
@@ -75,7 +95,7 @@ export class RemoteKeySet implements KeySource {
   }
 
   isReady(): boolean {
-    return this.loaded;
+    return this.loaded && !this.isStale();
   }
 
   algorithms(): ReadonlySet<string> {
@@ -99,8 +119,7 @@ export class RemoteKeySet implements KeySource {
   }
 
   revokeKey(kid: string): void {
-    this.revoked.add(kid);
-    if (this.revoked.size > REVOKED_LIMIT) this.revoked.delete(this.revoked.values().next().value as string);
+    this.revoked.set(kid, this.now() + REVOKED_KID_RETENTION_MS);
     if (this.keys.delete(kid)) this.algs = algorithmsOf(this.keys);
     this.logger.warn(`key ${kid} revoked by the issuer; no longer trusted`);
     void this.refreshNow().catch(noop);
@@ -125,7 +144,7 @@ export class RemoteKeySet implements KeySource {
 
   private schedule(): void {
     clearTimeout(this.timer);
-    const healthy = this.loaded && this.pushConnected !== false;
+    const healthy = this.loaded && !this.isStale() && this.pushConnected !== false;
     // The issuer's max-age bounds the period: it keeps max-age below its key pre-publication lead time.
     const steady = Math.min(this.options.refreshIntervalMs, this.issuerMaxAgeMs ?? Infinity);
     const period = healthy ? Math.max(steady, this.options.cooldownMs) : this.options.cooldownMs;
@@ -148,6 +167,22 @@ export class RemoteKeySet implements KeySource {
     throw new VerificationError('ERR_KEYS_UNAVAILABLE', 'no key set loaded yet', { retryAfterSeconds: Math.max(1, Number.isFinite(wait) ? wait : 1) });
   }
 
+  private get maxStalenessMs(): number {
+    return this.options.maxStalenessMs ?? DEFAULT_MAX_STALENESS_MS;
+  }
+
+  private isStale(): boolean {
+    return this.loaded && this.now() - (this.lastSuccessAt ?? -Infinity) > this.maxStalenessMs;
+  }
+
+  private assertFresh(): void {
+    if (!this.isStale()) return;
+    const wait = Math.ceil((this.lastFetchAt + this.options.cooldownMs - this.now()) / 1000);
+    throw new VerificationError('ERR_KEYS_UNAVAILABLE', 'key set too stale: the issuer has not answered for too long', {
+      retryAfterSeconds: Math.max(1, Number.isFinite(wait) ? wait : 1),
+    });
+  }
+
   private rememberUnknown(kid: string): void {
     if (this.unknownKids.size >= NEGATIVE_CACHE_LIMIT) this.unknownKids.clear();
     this.unknownKids.set(kid, this.now() + this.options.refreshIntervalMs);
@@ -161,7 +196,11 @@ export class RemoteKeySet implements KeySource {
       if (result.maxAgeMs !== undefined) this.issuerMaxAgeMs = result.maxAgeMs;
       if (result.modified) {
         if (result.keys.size === 0) throw new Error('JWKS holds no usable key');
-        for (const kid of this.revoked) result.keys.delete(kid);
+        for (const [kid, forgetAt] of this.revoked) {
+          // Still published somewhere: still able to verify, so the clock starts again.
+          if (result.keys.delete(kid)) this.revoked.set(kid, this.now() + REVOKED_KID_RETENTION_MS);
+          else if (forgetAt <= this.now()) this.revoked.delete(kid);
+        }
         this.keys = result.keys;
         this.algs = algorithmsOf(result.keys);
         this.etag = result.etag;

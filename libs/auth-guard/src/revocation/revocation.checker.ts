@@ -2,6 +2,11 @@ import type Redis from 'ioredis';
 import { AccessTokenClaims, redisKeys } from '@app/contract';
 import { VerificationError } from '../verify/verification.error';
 
+const NOT_SEEDED = 'revocation store not seeded';
+
+/** Redis answered but holds no seed marker (lost its data, re-seed pending), as opposed to Redis not answering. */
+export const isRevocationStoreUnseeded = (error: unknown): boolean => error instanceof VerificationError && error.code === 'ERR_REVOCATION_UNAVAILABLE' && error.message.endsWith(NOT_SEEDED);
+
 /**
  * Checks the issuer's denylist (`jti`), ended sessions (`sid`) and the subject's log-out-everywhere cut-off in one round trip,
  * on every request. Redis errors surface as ERR_REVOCATION_UNAVAILABLE so the guard can fail closed.
@@ -30,7 +35,7 @@ export class RevocationChecker {
     }
     const { denied, cutoff, ended = null, seeded = 'not required' } = found;
     // Redis without the marker has lost its data and not been re-seeded yet: its silence proves nothing.
-    if (seeded === null) throw new VerificationError('ERR_REVOCATION_UNAVAILABLE', 'revocation store not seeded');
+    if (seeded === null) throw new VerificationError('ERR_REVOCATION_UNAVAILABLE', NOT_SEEDED);
     if (denied !== null) throw new VerificationError('ERR_TOKEN_REVOKED', 'jti denied');
     if (ended !== null) throw new VerificationError('ERR_TOKEN_REVOKED', 'session ended');
     if (cutoff === null) return;
