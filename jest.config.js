@@ -1,6 +1,7 @@
 // Unit specs sit beside their code; e2e specs under test/ talk HTTP to the real apps.
 const moduleNameMapper = {
   '^@app/auth-guard$': '<rootDir>/libs/auth-guard/src',
+  '^@app/auth-guard/testing$': '<rootDir>/libs/auth-guard/src/testing',
   '^@app/contract$': '<rootDir>/libs/contract/src',
   '^@app/platform$': '<rootDir>/libs/platform/src',
   '^@app/service-kit$': '<rootDir>/libs/service-kit/src',

@@ -4,16 +4,22 @@ import { join, relative } from 'node:path';
 /**
  * The architecture's import rules, checked on every file: libs never import apps, no app imports
  * another, apps reach libs only through their barrels, and the guard library holds no signing code.
+ * Its `testing` entry point does sign (test keys), so only specs and the entry point itself may import it.
  */
 const root = join(__dirname, '..');
 
-function sources(dir: string): string[] {
+function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return path.endsWith('.ts') && !path.endsWith('.spec.ts') ? [relative(root, path)] : [];
+    if (statSync(path).isDirectory()) return tsFiles(path);
+    return path.endsWith('.ts') ? [relative(root, path)] : [];
   });
 }
+
+const isSpec = (file: string) => file.endsWith('.spec.ts');
+const sources = (dir: string) => tsFiles(dir).filter((file) => !isSpec(file));
+const GUARD_TESTING = 'libs/auth-guard/src/testing/';
+const inGuardTesting = (file: string) => file.startsWith(GUARD_TESTING);
 
 function importsOf(file: string): string[] {
   const text = readFileSync(join(root, file), 'utf8');
@@ -26,6 +32,7 @@ const resolveRelative = (file: string, spec: string) => relative(root, join(root
 describe('module boundaries', () => {
   const libFiles = sources(join(root, 'libs'));
   const appFiles = sources(join(root, 'apps'));
+  const libSpecs = tsFiles(join(root, 'libs')).filter(isSpec);
 
   it('found the code it checks', () => {
     expect(libFiles.length).toBeGreaterThan(30);
@@ -57,7 +64,28 @@ describe('module boundaries', () => {
 
   it('the guard library holds no signing code', () => {
     const signing = /\b(SignJWT|CompactSign|createSign|generateKeyPair(Sync)?|privateKey)\b|\bcrypto\.sign\(|\bsign\(/;
-    const offending = libFiles.filter((file) => file.startsWith('libs/auth-guard/') && signing.test(readFileSync(join(root, file), 'utf8')));
+    const offending = libFiles.filter((file) => file.startsWith('libs/auth-guard/') && !inGuardTesting(file) && signing.test(readFileSync(join(root, file), 'utf8')));
+    expect(offending).toEqual([]);
+  });
+
+  it('only specs import the guard testing entry point, so production code never loads test keys', () => {
+    const offending = [...libFiles, ...appFiles]
+      .filter((file) => !inGuardTesting(file))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => spec === '@app/auth-guard/testing' || (spec.startsWith('.') && `${resolveRelative(file, spec)}/`.startsWith(GUARD_TESTING)))
+          .map((spec) => `${file} -> ${spec}`),
+      );
+    expect(offending).toEqual([]);
+  });
+
+  it('lib specs use public entry points, never the repository test/ folder', () => {
+    expect(libSpecs.length).toBeGreaterThan(10);
+    const offending = libSpecs.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith('.') && resolveRelative(file, spec).startsWith('test/'))
+        .map((spec) => `${file} -> ${spec}`),
+    );
     expect(offending).toEqual([]);
   });
 });

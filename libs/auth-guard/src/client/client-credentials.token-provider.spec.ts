@@ -1,4 +1,4 @@
-import { FakeIssuer } from '../../../../test/support/fake-issuer';
+import { FakeIssuer } from '@app/auth-guard/testing';
 import { ClientCredentialsError, ClientCredentialsFailure } from './client-credentials.error';
 import { ClientCredentialsOptions, ClientCredentialsTokenProvider } from './client-credentials.token-provider';
 

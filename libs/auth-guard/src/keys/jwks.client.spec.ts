@@ -1,6 +1,5 @@
 import { createServer, Server } from 'node:http';
-import { FakeIssuer } from '../../../../test/support/fake-issuer';
-import { LocalKey } from '../../../../test/support/local-jws';
+import { FakeIssuer, LocalKey } from '@app/auth-guard/testing';
 import { JwksHttpClient } from './jwks.client';
 
 describe('JwksHttpClient', () => {

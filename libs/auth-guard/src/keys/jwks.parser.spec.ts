@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { LocalKey } from '../../../../test/support/local-jws';
+import { LocalKey } from '@app/auth-guard/testing';
 import { parseJwks } from './jwks.parser';
 
 describe('parseJwks', () => {

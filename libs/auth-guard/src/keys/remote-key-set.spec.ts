@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { jwksOf, LocalKey } from '../../../../test/support/local-jws';
+import { jwksOf, LocalKey } from '@app/auth-guard/testing';
 import { VerificationError, VerificationFailure } from '../verify/verification.error';
 import type { JwksFetcher, JwksFetchResult } from './jwks.client';
 import { parseJwks } from './jwks.parser';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { createRedisClient } from '@app/platform';
-import { freePort } from '../../../../test/support/free-port';
+import { freePort } from '@app/auth-guard/testing';
 import { GuardMetrics } from '../guard/guard.metrics';
 import type { KeySource } from '../keys/key-source';
 import { KeyEventsSubscriber } from './key-events.subscriber';

@@ -1,5 +1,5 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
-import { LocalAlg, LocalKey } from '../../../../test/support/local-jws';
+import { LocalAlg, LocalKey } from '@app/auth-guard/testing';
 import type { KeySource, VerificationKey } from '../keys/key-source';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { VerificationError, VerificationFailure } from './verification.error';
