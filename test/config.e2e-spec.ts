@@ -24,6 +24,9 @@ const cases: [app: string, env: Record<string, string | undefined>, variable: st
   ['auth-issuer', { KEY_ENCRYPTION_KEY: 'too-short' }, 'KEY_ENCRYPTION_KEY'],
   ['auth-issuer', { SIGNING_ALG: 'HS256' }, 'SIGNING_ALG'],
   ['auth-issuer', { PORT: '70000' }, 'PORT'],
+  // A service audience equal to the issuer's own would put the admin API into every user token.
+  ['auth-issuer', { ISSUER_URL: 'http://issuer.test', ACCESS_TOKEN_AUDIENCES: 'orders-api,http://issuer.test/admin' }, 'ACCESS_TOKEN_AUDIENCES'],
+  ['auth-issuer', { ISSUER_URL: 'http://issuer.test', ACCESS_TOKEN_AUDIENCES: 'http://issuer.test/' }, 'ACCESS_TOKEN_AUDIENCES'],
   ['orders-api', { ISSUER_URL: 'not a url' }, 'ISSUER_URL'],
   ['orders-api', { REDIS_URL: undefined }, 'REDIS_URL'],
   ['billing-api', { JWKS_URL: 'file:///etc/passwd' }, 'JWKS_URL'],

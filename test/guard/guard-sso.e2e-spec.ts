@@ -1,5 +1,5 @@
 import { ClientCredentialsTokenProvider } from '@app/auth-guard';
-import { call, decodeJwt, login } from '../support/http';
+import { adminLogin, call, decodeJwt, login } from '../support/http';
 import { createClient } from '../support/oauth-clients';
 import { startTestSystem, TestSystem } from '../support/test-system';
 import { TokenForge } from '../support/token-forge';
@@ -61,7 +61,7 @@ describe('two resource services, two audiences, one sign-on', () => {
 
   it('a rotation at the issuer reaches both services at once through keys-changed', async () => {
     const admin = await login(system.issuerUrl, 'admin', 'admin-password');
-    const rotated = await call('POST', `${system.issuerUrl}/admin/keys/rotate`, { token: admin.access_token });
+    const rotated = await call('POST', `${system.issuerUrl}/admin/keys/rotate`, { token: await adminLogin(system.issuerUrl) });
     expect(rotated.status).toBe(200);
     const { access_token } = await login(system.issuerUrl, 'alice', 'alice-password');
     expect(decodeJwt(access_token).header.kid).toBe(rotated.body.kid);

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { ACCESS_TOKEN_TYPE, FIRST_PARTY_CLIENT_ID } from '@app/contract';
-import { call, decodeJwt, login } from '../support/http';
+import { adminLogin, call, decodeJwt, login } from '../support/http';
 import { basic, createClient } from '../support/oauth-clients';
 import { startTestSystem, TestSystem } from '../support/test-system';
 import { rejection } from './support/libraries';
@@ -80,7 +80,7 @@ describe('access tokens verified by jose and oauth4webapi (RS256)', () => {
     await jwtVerify(before, jwks, verifyOptions('orders-api'));
     await validateRfc9068(as, before, 'orders-api');
 
-    const admin = (await login(system.issuerUrl, 'admin', 'admin-password')).access_token;
+    const admin = await adminLogin(system.issuerUrl);
     const rotated = await call('POST', `${system.issuerUrl}/admin/keys/rotate`, { token: admin });
     expect(rotated.status).toBe(200);
     const after = (await login(system.issuerUrl, 'alice', 'alice-password')).access_token;

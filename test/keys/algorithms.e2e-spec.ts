@@ -1,4 +1,4 @@
-import { call, decodeJwt, login } from '../support/http';
+import { adminLogin, call, decodeJwt, login } from '../support/http';
 import { startTestSystem, TestSystem } from '../support/test-system';
 import { TokenForge } from '../support/token-forge';
 
@@ -19,7 +19,7 @@ describe.each([
   });
   afterAll(() => system?.stop());
 
-  it(`signs ${alg}, publishes the key with alg and use, and both services and the issuer accept the token`, async () => {
+  it(`signs ${alg}, publishes the key with alg and use, and both services and the issuer's admin API accept its tokens`, async () => {
     const { access_token } = await login(system.issuerUrl, 'admin', 'admin-password');
     const { header } = decodeJwt(access_token);
     expect(header).toEqual({ alg, typ: 'at+jwt', kid: forge.kid });
@@ -27,7 +27,9 @@ describe.each([
     expect(jwks).toHaveLength(2);
     for (const key of jwks) expect(key).toMatchObject({ ...jwkShape, alg, use: 'sig', kid: expect.any(String) });
     for (const service of services()) expect((await call('GET', `${service}/me`, { token: access_token })).status).toBe(200);
-    expect((await call('GET', `${system.issuerUrl}/admin/keys`, { token: access_token })).status).toBe(200);
+    const admin = await adminLogin(system.issuerUrl);
+    expect(decodeJwt(admin).header).toEqual({ alg, typ: 'at+jwt', kid: forge.kid });
+    expect((await call('GET', `${system.issuerUrl}/admin/keys`, { token: admin })).status).toBe(200);
   });
 
   it(`refuses a token whose header names ${otherAlg} (or none) for the ${alg} key`, async () => {

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, decodeJwt, login } from '../support/http';
+import { adminLogin, call, decodeJwt, login } from '../support/http';
 import { builtEntry, runNode } from './support/built-app';
 import { adminKeys, byState, eventually, jwksKids, KeysSystem, startKeysSystem } from './support/keys-system';
 
@@ -100,7 +100,7 @@ describe('operator CLI', () => {
     expect(created.code).toBe(0);
     const { access_token } = await login(system.issuerUrl, 'carol', 'carol-password-1');
     expect(decodeJwt(access_token).payload.roles).toEqual(['admin', 'user']);
-    expect((await call('GET', `${system.issuerUrl}/admin/keys`, { token: access_token })).status).toBe(200);
+    expect((await call('GET', `${system.issuerUrl}/admin/keys`, { token: await adminLogin(system.issuerUrl, 'carol', 'carol-password-1') })).status).toBe(200);
 
     const onArgv = await run(['users:create', 'dave', '--password', 'dave-password-1'], 'dave-password-1\n');
     expect(onArgv.code).toBe(2);

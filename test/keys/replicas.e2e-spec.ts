@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { freePort } from '../support/free-port';
-import { call, decodeJwt, login } from '../support/http';
+import { adminLogin, call, decodeJwt, login } from '../support/http';
 import { createRedisPrefix, createTestDatabase, TEST_REDIS_URL, TestDatabase } from '../support/test-stores';
 import { eventually } from './support/keys-system';
 import { IssuerProcess } from './support/issuer-process';
@@ -71,7 +71,7 @@ describe('two issuer processes on one database', () => {
   });
 
   it('racing rotations on both end with exactly one active key, and both sign with it', async () => {
-    const admin = (await login(replicas.a.url, 'admin', 'admin-password')).access_token;
+    const admin = await adminLogin(replicas.a.url);
     const rotate = (issuer: IssuerProcess) => call('POST', `${issuer.url}/admin/keys/rotate`, { token: admin });
     const results = await Promise.all([replicas.a, replicas.b, replicas.a, replicas.b, replicas.a, replicas.b].map(rotate));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);

@@ -1,4 +1,5 @@
-import { call, login } from '../support/http';
+import { adminAudienceOf } from '@app/contract';
+import { adminLogin, call, login } from '../support/http';
 import { startTestSystem, TestSystem } from '../support/test-system';
 import { TokenForge } from '../support/token-forge';
 import { expectAllRefused, guardedTargets, invalidToken, outcome, Target } from './support/refusals';
@@ -140,7 +141,7 @@ describe('claim attacks under a valid signature', () => {
       ['admin with whitespace', [' admin']],
     ];
     const targets = [`${system.ordersUrl}/admin/ping`, `${system.billingUrl}/admin/ping`, `${system.issuerUrl}/admin/keys`];
-    const audiences = ['orders-api', 'billing-api', system.issuerUrl];
+    const audiences = ['orders-api', 'billing-api', adminAudienceOf(system.issuerUrl)];
     for (const [i, url] of targets.entries()) {
       for (const [name, value] of roles) {
         const result = await call('GET', url, { token: forge.sign(system.issuerUrl, { aud: [audiences[i]], roles: value }) });
@@ -151,7 +152,7 @@ describe('claim attacks under a valid signature', () => {
           expect(seen).toEqual(invalidToken(seen.name));
         }
       }
-      expect((await call('GET', url, { token: admin })).status).toBe(200);
+      expect((await call('GET', url, { token: i === 2 ? await adminLogin(system.issuerUrl) : admin })).status).toBe(200);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
-import { call, login } from '../support/http';
+import { adminAudienceOf } from '@app/contract';
+import { adminLogin, call, login } from '../support/http';
 import { startTestSystem, TestSystem } from '../support/test-system';
 import { TokenForge } from '../support/token-forge';
 
@@ -50,9 +51,9 @@ describe('keys and admin endpoints', () => {
     await expectPublicOnly();
   });
 
-  it('admin endpoints refuse anonymous callers with 401 and non-admins with 403', async () => {
+  it('admin endpoints refuse anonymous callers and other audiences with 401 and non-admins with 403', async () => {
     const alice = await login(system.issuerUrl, 'alice', 'alice-password');
-    const forgedUser = forge.sign(system.issuerUrl, { aud: [system.issuerUrl], roles: ['user', 'administrator', 'ADMIN'] });
+    const forgedUser = forge.sign(system.issuerUrl, { aud: [adminAudienceOf(system.issuerUrl)], roles: ['user', 'administrator', 'ADMIN'] });
     const otherAudience = forge.sign(system.issuerUrl, { aud: ['orders-api'], roles: ['admin'] });
     const endpoints: [string, string][] = [
       ['GET', '/admin/keys'],
@@ -68,6 +69,7 @@ describe('keys and admin endpoints', () => {
       expect(garbage.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
       const wrongAudience = await call(method, url, { token: otherAudience });
       expect({ path, status: wrongAudience.status }).toEqual({ path, status: 401 });
+      expect(wrongAudience.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
       for (const token of [alice.access_token, forgedUser]) {
         const denied = await call(method, url, { token });
         expect({ path, status: denied.status }).toEqual({ path, status: 403 });
@@ -75,20 +77,21 @@ describe('keys and admin endpoints', () => {
         expect(denied.body).toEqual({ statusCode: 403, message: 'Forbidden' });
       }
     }
-    const listed = await call('GET', `${system.issuerUrl}/admin/keys`, { token: (await login(system.issuerUrl, 'admin', 'admin-password')).access_token });
+    const listed = await call('GET', `${system.issuerUrl}/admin/keys`, { token: await adminLogin(system.issuerUrl) });
     expect(listed.status).toBe(200);
   });
 
   it('after an admin rotation the JWKS still holds public parameters only, and no private material is listed', async () => {
-    const admin = await login(system.issuerUrl, 'admin', 'admin-password');
-    const rotated = await call('POST', `${system.issuerUrl}/admin/keys/rotate`, { token: admin.access_token });
+    const session = await login(system.issuerUrl, 'admin', 'admin-password');
+    const admin = await adminLogin(system.issuerUrl);
+    const rotated = await call('POST', `${system.issuerUrl}/admin/keys/rotate`, { token: admin });
     expect(rotated.status).toBe(200);
     const keys = await expectPublicOnly();
     expect(keys.map((k) => k.kid)).toContain(rotated.body.kid);
-    const listed = await call('GET', `${system.issuerUrl}/admin/keys`, { token: admin.access_token });
+    const listed = await call('GET', `${system.issuerUrl}/admin/keys`, { token: admin });
     expect(listed.status).toBe(200);
     expect(listed.text).not.toMatch(/private|BEGIN|"d"\s*:/i);
     // The token signed by the retired key still verifies (RFC 7517 rollover): rotation is not a logout.
-    expect((await call('GET', `${system.ordersUrl}/me`, { token: admin.access_token })).status).toBe(200);
+    expect((await call('GET', `${system.ordersUrl}/me`, { token: session.access_token })).status).toBe(200);
   });
 });

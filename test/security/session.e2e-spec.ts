@@ -1,4 +1,4 @@
-import { call, decodeJwt, login } from '../support/http';
+import { adminLogin, call, decodeJwt, login } from '../support/http';
 import { startTestSystem, TestSystem } from '../support/test-system';
 import { invalidToken, outcome } from './support/refusals';
 
@@ -12,16 +12,21 @@ describe('session attacks', () => {
   afterAll(() => system?.stop());
 
   const refresh = (token: string) => call('POST', `${system.issuerUrl}/auth/refresh`, { json: { refresh_token: token } });
-  /** Every guarded place the admin's token was good for. */
-  const everywhere = () => [`${system.ordersUrl}/me`, `${system.billingUrl}/me`, `${system.ordersUrl}/admin/ping`, `${system.billingUrl}/admin/ping`, `${system.issuerUrl}/admin/keys`];
+  /** Every guarded place the admin's session token is good for (the admin API takes only admin-audience tokens). */
+  const everywhere = () => [`${system.ordersUrl}/me`, `${system.billingUrl}/me`, `${system.ordersUrl}/admin/ping`, `${system.billingUrl}/admin/ping`];
+  const adminApi = () => `${system.issuerUrl}/admin/keys`;
 
   it('replays of a logged-out access token are refused at every service, the issuer included', async () => {
     const session = await login(system.issuerUrl, 'admin', 'admin-password');
+    const adminToken = await adminLogin(system.issuerUrl);
     for (const url of everywhere()) expect({ url, status: (await call('GET', url, { token: session.access_token })).status }).toEqual({ url, status: 200 });
+    expect((await call('GET', adminApi(), { token: adminToken })).status).toBe(200);
     expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: session.access_token })).status).toBe(204);
-    for (const url of everywhere()) {
+    expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: adminToken })).status).toBe(204);
+    const replays: [string, string][] = [...everywhere().map((url): [string, string] => [url, session.access_token]), [adminApi(), adminToken]];
+    for (const [url, token] of replays) {
       for (let replay = 0; replay < 2; replay++) {
-        expect(outcome(url, await call('GET', url, { token: session.access_token }))).toEqual(invalidToken(url));
+        expect(outcome(url, await call('GET', url, { token }))).toEqual(invalidToken(url));
       }
     }
     const again = await call('POST', `${system.issuerUrl}/auth/logout`, { token: session.access_token });

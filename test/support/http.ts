@@ -41,6 +41,13 @@ export async function login(issuerUrl: string, username: string, password: strin
   return result.body;
 }
 
+/** An admin-audience token (RFC 8707 `resource`), the only kind `/admin/*` accepts. */
+export async function adminLogin(issuerUrl: string, username = 'admin', password = 'admin-password'): Promise<string> {
+  const result = await call('POST', `${issuerUrl}/auth/login`, { json: { username, password, resource: `${issuerUrl}/admin` } });
+  if (result.status !== 200) throw new Error(`admin login ${username} -> ${result.status} ${result.text}`);
+  return result.body.access_token;
+}
+
 export function decodeJwt(token: string): { header: Record<string, any>; payload: Record<string, any> } {
   const [h, p] = token.split('.');
   return { header: JSON.parse(Buffer.from(h, 'base64url').toString()), payload: JSON.parse(Buffer.from(p, 'base64url').toString()) };

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { clientsCreate } from '../../apps/auth-issuer/src/cli/clients-create.command';
 import { runClientsCreate } from '../support/oauth-clients';
 import { createTestDatabase, TestDatabase } from '../support/test-stores';
 
@@ -46,13 +47,25 @@ describe('clients:create', () => {
       ['no id', ['--audiences', 'billing-api'], 2],
       ['unknown flag', ['--id', 'x', '--audiences', 'billing-api', '--admin'], 2],
       ['repeated flag', ['--id', 'x', '--id', 'y', '--audiences', 'billing-api'], 2],
+      // The issuer's own audiences (ISSUER_URL defaults to http://localhost:3000): a client token for them would act at the issuer.
+      ['the issuer as its only audience', ['--id', 'issuer-aud', '--audiences', 'http://localhost:3000'], 1],
+      ['the issuer with a trailing slash', ['--id', 'issuer-slash', '--audiences', 'billing-api,http://localhost:3000/'], 1],
+      ['the admin audience', ['--id', 'admin-aud', '--audiences', 'http://localhost:3000/admin'], 1],
     ];
     for (const [name, args, code, stdin] of cases) {
       const run = await runClientsCreate(database.url, args, stdin);
       expect({ name, code: run.code, out: run.out }).toEqual({ name, code, out: [] });
       expect(run.err.length).toBeGreaterThan(0);
     }
-    const { rows } = await db.query(`SELECT client_id FROM clients WHERE client_id IN ('bad-scope', 'short-secret', 'no-aud', 'x', 'y', 'bad id')`);
+    const { rows } = await db.query(`SELECT client_id FROM clients WHERE client_id IN ('bad-scope', 'short-secret', 'no-aud', 'x', 'y', 'bad id', 'issuer-aud', 'issuer-slash', 'admin-aud')`);
     expect(rows).toEqual([]);
+  });
+
+  it('refuses the issuer audiences of the ISSUER_URL it is given', async () => {
+    const env = { DATABASE_URL: database.url, ISSUER_URL: 'https://auth.example.com' };
+    const io = { out: () => undefined, err: () => undefined, readStdin: async () => '' };
+    expect(await clientsCreate(['--id', 'example-admin', '--audiences', 'https://auth.example.com/admin'], env, io)).toBe(1);
+    expect(await clientsCreate(['--id', 'example-issuer', '--audiences', 'https://auth.example.com'], env, io)).toBe(1);
+    expect((await db.query(`SELECT client_id FROM clients WHERE client_id LIKE 'example-%'`)).rows).toEqual([]);
   });
 });

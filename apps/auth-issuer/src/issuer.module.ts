@@ -15,6 +15,8 @@ import { DiscoveryController } from './discovery/discovery.controller';
 import { IssuerErrorFilter } from './errors/issuer-error.filter';
 import { HealthController } from './health/health.controller';
 import { AdminKeysController } from './keys/admin-keys.controller';
+import { AdminAudienceGuard } from './admin/admin-audience.guard';
+import { SessionTokenGuard } from './auth/session-token.guard';
 import { IssuerKeySource } from './keys/issuer-key.source';
 import { JwksController } from './keys/jwks.controller';
 import { Clock } from './keys/clock';
@@ -62,7 +64,10 @@ export class IssuerModule {
           inject: [IssuerKeySource, ISSUER_REDIS],
           useFactory: (keySource: IssuerKeySource, redis) => ({
             issuer: config.issuerUrl,
-            audience: config.issuerUrl,
+            // Never the issuer URL itself: user tokens (logout) name the services, admin tokens the admin API,
+            // which AdminAudienceGuard then requires exactly on /admin/*.
+            audience: [config.adminAudience, ...config.audiences],
+            realm: config.issuerUrl,
             keySource,
             redis,
             redisPrefix: config.redisPrefix,
@@ -89,6 +94,8 @@ export class IssuerModule {
         TokenIssuer,
         LoginService,
         SessionService,
+        AdminAudienceGuard,
+        SessionTokenGuard,
         ...KEY_LIFECYCLE_PROVIDERS,
         KeyRotationScheduler,
         KeyEventsListener,

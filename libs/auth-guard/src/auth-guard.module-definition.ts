@@ -17,7 +17,9 @@ export function resolveOptions(options: AuthGuardOptions): ResolvedGuardOptions 
   const resolved = { ...GUARD_DEFAULTS, algorithms: [...GUARD_DEFAULTS.algorithms], ...defined } as ResolvedGuardOptions;
   const fail = (option: string, problem: string) => new ConfigError(`AuthGuardModule.${option}`, problem);
   if (typeof resolved.issuer !== 'string' || !/^https?:\/\/\S+$/.test(resolved.issuer)) throw fail('issuer', 'must be an http(s) URL');
-  if (typeof resolved.audience !== 'string' || resolved.audience.length === 0) throw fail('audience', 'is required');
+  const audiences: unknown[] = Array.isArray(resolved.audience) ? resolved.audience : [resolved.audience];
+  if (audiences.length === 0 || !audiences.every((a) => typeof a === 'string' && a.length > 0)) throw fail('audience', 'is required (a non-empty string or list of them)');
+  if (resolved.realm !== undefined && (typeof resolved.realm !== 'string' || !/^[^"\\\x00-\x1f]+$/.test(resolved.realm))) throw fail('realm', 'must be a string without quotes or control characters');
   if (!Array.isArray(resolved.algorithms) || resolved.algorithms.length === 0) throw fail('algorithms', 'must list at least one algorithm');
   // Only asymmetric JWS algorithms are in the table: none and HMAC can never be allowed.
   const unknown = resolved.algorithms.find((alg) => !isKnownAlgorithm(alg));

@@ -7,8 +7,13 @@ import { DEFAULT_MAX_STALENESS_MS } from './keys/remote-key-set';
 export interface AuthGuardOptions {
   /** Exact `iss` expected in tokens; discovery is read from `<issuer>/.well-known/openid-configuration`. */
   issuer: string;
-  /** This service's audience; it must be among the token's `aud`. */
-  audience: string;
+  /**
+   * This service's audience; it must be among the token's `aud`. A list accepts a token that names any
+   * one of them (a service answering for several audiences, such as the issuer's own endpoints).
+   */
+  audience: string | readonly string[];
+  /** The `realm` of every `WWW-Authenticate` challenge. Default: the (first) audience. */
+  realm?: string;
   /** Default: the `jwks_uri` of the issuer's discovery document. */
   jwksUrl?: string;
   /** Algorithm allow-list; a token's alg must also match the alg its key is published with. Default RS256, ES256, EdDSA. */

@@ -10,6 +10,8 @@ export { Roles } from './decorators/roles.decorator';
 export { Scopes } from './decorators/scopes.decorator';
 export { RevocationFailOpen } from './decorators/revocation-fail-open.decorator';
 export { CurrentUser } from './decorators/current-user.decorator';
+/** The RFC 6750 401 refusal the guard sends, for an app's own route guards that run after it. */
+export { unauthorized } from './http/challenge';
 export type { KeySource, VerificationKey } from './keys/key-source';
 export { RemoteKeySet } from './keys/remote-key-set';
 export { isRevocationStoreUnseeded, RevocationChecker } from './revocation/revocation.checker';

@@ -12,3 +12,12 @@ export const ISSUER_PATHS = {
   revoke: '/oauth/revoke',
   introspect: '/oauth/introspect',
 } as const;
+
+/**
+ * The audience of the issuer's admin API (`/admin/*`): the only `aud` it accepts, obtained with
+ * `POST /auth/login` and `resource` set to this value (RFC 8707). Never part of an ordinary login's `aud`.
+ */
+export const adminAudienceOf = (issuerUrl: string): string => `${issuerUrl}/admin`;
+
+/** Audiences that name the issuer itself: no client and no ordinary login may hold them. */
+export const issuerOwnAudiences = (issuerUrl: string): string[] => [issuerUrl, adminAudienceOf(issuerUrl)];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { freePort } from '../../support/free-port';
-import { call, decodeJwt, login } from '../../support/http';
+import { adminLogin, call, decodeJwt, login } from '../../support/http';
 import { createRedisPrefix, createTestDatabase, TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/test-stores';
 import { AppProcess } from './app-process';
 import { readKeys, StoredKey } from './key-table';
@@ -78,8 +78,9 @@ export class FaultLane {
     return readKeys(this.pg);
   }
 
-  async adminToken(): Promise<string> {
-    return (await login(this.issuer.url, 'admin', 'admin-password')).access_token;
+  /** An admin-audience token: the only kind /admin/* accepts. */
+  adminToken(): Promise<string> {
+    return adminLogin(this.issuer.url);
   }
 
   /** A fresh user token, remembered with the kid that signed it. */

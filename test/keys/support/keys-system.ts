@@ -6,7 +6,7 @@ import { createHttpApp, listen, RunningApp } from '@app/platform';
 import { GuardHealthController, IdentityController } from '@app/service-kit';
 import { startIssuer } from '../../../apps/auth-issuer/src/issuer.bootstrap';
 import { freePort } from '../../support/free-port';
-import { call, login } from '../../support/http';
+import { adminLogin, call } from '../../support/http';
 import { createRedisPrefix, createTestDatabase, TEST_REDIS_URL } from '../../support/test-stores';
 import { JwksCounter } from './jwks-counter';
 import { TestClock } from './test-clock';
@@ -101,7 +101,7 @@ export async function startKeysSystem(options: KeysSystemOptions = {}): Promise<
       return issuerEnv;
     },
     sql: async (text, params) => (await pg.query(text, params)).rows,
-    adminToken: async () => (await login(issuerUrl, 'admin', 'admin-password')).access_token,
+    adminToken: () => adminLogin(issuerUrl),
     restartIssuer: async (env = {}, whileDown) => {
       await issuer?.close();
       issuer = undefined;

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessTokenClaims, ISSUER_PATHS, TokenResponse } from '@app/contract';
 import { CurrentUser, Public } from '@app/auth-guard';
@@ -7,7 +7,9 @@ import { parseLoginRequest, parseLogoutRequest, parseRefreshRequest } from './au
 import { LoginService } from './login.service';
 import { noStore } from './no-store';
 import { SessionService } from './session.service';
+import { SessionTokenGuard } from './session-token.guard';
 import { LoginThrottle } from '../throttle/login-throttle.service';
+import { IssuerError } from '../errors/issuer.error';
 
 @Controller()
 export class AuthController {
@@ -25,6 +27,8 @@ export class AuthController {
     noStore(reply);
     const cookie = this.cookies.requested(body);
     const credentials = parseLoginRequest(body);
+    // An admin token goes to an operator's tool, never into a browser's cookie jar.
+    if (cookie && credentials.resource !== undefined) throw new IssuerError('invalid_request', 'admin tokens are delivered in the response body only');
     // request.ip honours X-Forwarded-For only when TRUST_PROXY names the proxies.
     const tokens = await this.throttle.attempt(credentials.username, request.ip, () => this.login.login(credentials));
     return cookie ? this.cookies.deliver(reply, tokens) : tokens;
@@ -40,7 +44,9 @@ export class AuthController {
     return this.sessions.refresh(parseRefreshRequest(body).refreshToken);
   }
 
+  /** Any unexpired access token of the user's own session (service or admin audience); not a client's. */
   @Post(ISSUER_PATHS.logout)
+  @UseGuards(SessionTokenGuard)
   @HttpCode(204)
   async logOut(@CurrentUser() claims: AccessTokenClaims, @Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.sessions.logout(claims, parseLogoutRequest(body).refreshToken);
@@ -48,6 +54,7 @@ export class AuthController {
   }
 
   @Post(ISSUER_PATHS.logoutAll)
+  @UseGuards(SessionTokenGuard)
   @HttpCode(204)
   async logOutEverywhere(@CurrentUser() claims: AccessTokenClaims, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.sessions.logoutEverywhere(claims.sub);

@@ -4,6 +4,8 @@ import { MAX_PASSWORD_BYTES } from '../users/password.hasher';
 export interface LoginRequest {
   username: string;
   password: string;
+  /** RFC 8707 resource indicator; only the issuer's admin audience is a valid one at login. */
+  resource?: string;
 }
 
 const MAX_USERNAME_LENGTH = 256;
@@ -19,7 +21,7 @@ function asObject(body: unknown): Record<string, unknown> {
 
 /** Shape checks only; an unknown or odd-looking username is still a plain 401 later, like a wrong password. */
 export function parseLoginRequest(body: unknown): LoginRequest {
-  const { username, password } = asObject(body);
+  const { username, password, resource } = asObject(body);
   if (typeof username !== 'string' || username.length === 0 || username.length > MAX_USERNAME_LENGTH) {
     throw new IssuerError('invalid_request', 'username must be a non-empty string');
   }
@@ -31,7 +33,11 @@ export function parseLoginRequest(body: unknown): LoginRequest {
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
     throw new IssuerError('invalid_request', `password must be at most ${MAX_PASSWORD_BYTES} bytes`);
   }
-  return { username, password };
+  // RFC 8707 §2: one absolute URI naming the resource; a list or anything else is invalid_target.
+  if (resource !== undefined && (typeof resource !== 'string' || resource.length === 0 || resource.length > 2048)) {
+    throw new IssuerError('invalid_target', 'resource must be the URI of a protected resource');
+  }
+  return resource === undefined ? { username, password } : { username, password, resource };
 }
 
 export function parseRefreshRequest(body: unknown): { refreshToken: string } {

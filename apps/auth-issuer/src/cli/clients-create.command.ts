@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ConfigError } from '@app/platform';
+import { issuerOwnAudiences } from '@app/contract';
+import { ConfigError, readUrl } from '@app/platform';
 import { AuditLog } from '../audit/audit-log.service';
 import { ClientsService } from '../clients/clients.service';
 import { runMigrations } from '../database/run-migrations';
@@ -38,7 +39,8 @@ interface ClientsCreateArgs {
 
 /**
  * Registers a confidential client. The secret is generated (256 bits) and printed once, or read from
- * stdin (`--secret-stdin`, never echoed); only its argon2id hash is stored. Exit codes: 0 created,
+ * stdin (`--secret-stdin`, never echoed); only its argon2id hash is stored. ISSUER_URL must be the
+ * issuer's (default http://localhost:3000): its own audiences are refused. Exit codes: 0 created,
  * 1 refused or failed, 2 usage.
  *
  * @example
@@ -54,6 +56,8 @@ export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: 
   let dataSource: DataSource | undefined;
   let database: CliDatabase | undefined;
   try {
+    // The same ISSUER_URL as the issuer's: its own audiences are refused as client audiences.
+    const reserved = issuerOwnAudiences(readUrl(env, 'ISSUER_URL', 'http://localhost:3000', ['http:', 'https:']));
     const secret = parsed.secretFromStdin ? (await io.readStdin()).replace(/\r?\n$/, '') : randomBytes(32).toString('base64url');
     database = await openCliDatabase(env);
     const url = database.url;
@@ -61,7 +65,7 @@ export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: 
     dataSource = await new DataSource({ ...typeOrmOptions(url), logging: ['error'] }).initialize();
     Logger.overrideLogger(['error', 'warn']);
     const clients = new ClientsService(dataSource, new PasswordHasher(), new AuditLog(dataSource));
-    const client = await clients.create({ clientId: parsed.id, secret, scopes: parsed.scopes, audiences: parsed.audiences });
+    const client = await clients.create({ clientId: parsed.id, secret, scopes: parsed.scopes, audiences: parsed.audiences }, reserved);
     const shown = parsed.secretFromStdin ? {} : { client_secret: secret };
     io.out(JSON.stringify({ client_id: client.clientId, ...shown, scopes: client.allowedScopes, audiences: client.allowedAudiences }));
     if (!parsed.secretFromStdin) io.err('Store the client_secret now: it is not shown again and only its hash is kept.');

@@ -1,3 +1,4 @@
+import { issuerOwnAudiences } from '@app/contract';
 import { issuerErrorCodeOf } from '../../../../test/support/issuer-error-code';
 import { assertValidNewClient, isValidClientId, parseScopeParameter } from './client.rules';
 
@@ -23,8 +24,11 @@ describe('client rules', () => {
     ['no audience', { audiences: [] }, 'invalid_request'],
     ['audience with space', { audiences: ['a b'] }, 'invalid_request'],
     ['the reserved first-party id', { clientId: 'first-party' }, 'invalid_request'],
+    ['the issuer itself as audience', { audiences: ['https://auth.example.com'] }, 'invalid_request'],
+    ['the issuer with a trailing slash', { audiences: ['billing-api', 'https://auth.example.com/'] }, 'invalid_request'],
+    ['the admin audience', { audiences: ['https://auth.example.com/admin'] }, 'invalid_request'],
   ])('registration: %s', (_name, override, code) => {
-    expect(codeOf(() => assertValidNewClient({ ...valid, ...override }))).toBe(code);
+    expect(codeOf(() => assertValidNewClient({ ...valid, ...override }, issuerOwnAudiences('https://auth.example.com')))).toBe(code);
   });
 
   it('parses a scope parameter as a set and refuses invalid scope-tokens', () => {

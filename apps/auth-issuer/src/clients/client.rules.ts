@@ -29,6 +29,11 @@ export function isValidAudience(value: string): boolean {
   return AUDIENCE.test(value);
 }
 
+/** Compared without trailing slashes, as ISSUER_URL itself is read. */
+export function isReservedAudience(audience: string, reservedAudiences: readonly string[]): boolean {
+  return reservedAudiences.includes(audience.replace(/\/+$/, ''));
+}
+
 /** A space-delimited scope parameter as a set; an invalid scope-token is `invalid_scope`. */
 export function parseScopeParameter(value: string): string[] {
   const scopes = [...new Set(value.split(' ').filter(Boolean))];
@@ -43,8 +48,11 @@ export interface NewClient {
   audiences: string[];
 }
 
-/** Checks a registration before anything is hashed or stored. */
-export function assertValidNewClient({ clientId, secret, scopes, audiences }: NewClient): void {
+/**
+ * Checks a registration before anything is hashed or stored. `reservedAudiences` are the issuer's own
+ * (its URL and its admin audience): a client token for them would act as a user, or an admin, at the issuer.
+ */
+export function assertValidNewClient({ clientId, secret, scopes, audiences }: NewClient, reservedAudiences: readonly string[]): void {
   if (clientId === FIRST_PARTY_CLIENT_ID) throw new IssuerError('invalid_request', `client id ${FIRST_PARTY_CLIENT_ID} is reserved for user sessions`);
   if (!isValidClientId(clientId)) throw new IssuerError('invalid_request', 'client id must be 1-64 of A-Z a-z 0-9 . _ - and not UUID-shaped');
   if (secret.length < MIN_CLIENT_SECRET_LENGTH) throw new IssuerError('invalid_request', `client secret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`);
@@ -54,4 +62,6 @@ export function assertValidNewClient({ clientId, secret, scopes, audiences }: Ne
   if (audiences.length === 0) throw new IssuerError('invalid_request', 'a client needs at least one audience: the service it calls');
   const badAudience = audiences.find((audience) => !isValidAudience(audience));
   if (badAudience !== undefined) throw new IssuerError('invalid_request', `audience "${badAudience}" is not valid`);
+  const reserved = audiences.find((audience) => isReservedAudience(audience, reservedAudiences));
+  if (reserved !== undefined) throw new IssuerError('invalid_request', `audience "${reserved}" is the issuer's own; no client may hold it`);
 }

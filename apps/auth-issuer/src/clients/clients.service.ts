@@ -21,8 +21,9 @@ export class ClientsService {
     private readonly audit: AuditLog,
   ) {}
 
-  async create(client: NewClient): Promise<ClientEntity> {
-    assertValidNewClient(client);
+  /** `reservedAudiences`: the issuer's own audiences (issuerOwnAudiences), which no client may hold. */
+  async create(client: NewClient, reservedAudiences: readonly string[]): Promise<ClientEntity> {
+    assertValidNewClient(client, reservedAudiences);
     const repository = this.dataSource.getRepository(ClientEntity);
     if (await repository.existsBy({ clientId: client.clientId })) throw new IssuerError('conflict', `client ${client.clientId} exists`);
     const entity = repository.create({

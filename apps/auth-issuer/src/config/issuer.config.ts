@@ -1,3 +1,4 @@
+import { adminAudienceOf, issuerOwnAudiences } from '@app/contract';
 import { ConfigError, readEnum, readInt, readList, readOptional, readPort, readString, readUrl } from '@app/platform';
 import { resolveKeyEncryptionKey } from './key-encryption-key';
 import { KeyLifecycleConfig, loadKeyLifecycleConfig } from './key-lifecycle.config';
@@ -18,8 +19,12 @@ export interface IssuerConfig {
   redisPrefix: string;
   accessTokenTtl: number;
   refreshTokenTtl: number;
-  /** Resource audiences a user token is valid for (SSO across apps). */
+  /** Resource audiences a user token is valid for (SSO across apps); never the issuer's own. */
   audiences: string[];
+  /** `<issuerUrl>/admin`: the one audience `/admin/*` accepts. */
+  adminAudience: string;
+  /** Lifetime of an admin-audience token: ACCESS_TOKEN_TTL, at most ADMIN_TOKEN_MAX_TTL. */
+  adminTokenTtl: number;
   signingAlgorithm: SigningAlgorithm;
   keyEncryptionKey: Buffer;
   keys: KeyLifecycleConfig;
@@ -31,6 +36,8 @@ export interface IssuerConfig {
 }
 
 const THIRTY_DAYS = 30 * 24 * 3600;
+/** An admin-audience token can import signing keys: it lives five minutes at most and is never refreshed. */
+export const ADMIN_TOKEN_MAX_TTL = 300;
 
 /** Reads and validates the issuer's environment; throws ConfigError naming the first bad variable. */
 export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
@@ -42,6 +49,10 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
   const dataDir = readString(env, 'DATA_DIR', '.data');
   const accessTokenTtl = readInt(env, 'ACCESS_TOKEN_TTL', 900, { min: 30, max: 86400 });
   const refreshTokenTtl = readInt(env, 'REFRESH_TOKEN_TTL', 604800, { min: 60, max: THIRTY_DAYS });
+  const audiences = readList(env, 'ACCESS_TOKEN_AUDIENCES', ['orders-api', 'billing-api']);
+  // A service audience equal to the issuer's own would make every user token an admin token.
+  const own = audiences.find((audience) => issuerOwnAudiences(issuerUrl).includes(audience.replace(/\/+$/, '')));
+  if (own !== undefined) throw new ConfigError('ACCESS_TOKEN_AUDIENCES', `must not name the issuer itself (${own})`);
   return {
     production,
     port: readPort(env, 'PORT', 3000),
@@ -51,7 +62,9 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
     redisPrefix: readString(env, 'REDIS_PREFIX', ''),
     accessTokenTtl,
     refreshTokenTtl,
-    audiences: readList(env, 'ACCESS_TOKEN_AUDIENCES', ['orders-api', 'billing-api']),
+    audiences,
+    adminAudience: adminAudienceOf(issuerUrl),
+    adminTokenTtl: Math.min(accessTokenTtl, ADMIN_TOKEN_MAX_TTL),
     signingAlgorithm: readEnum(env, 'SIGNING_ALG', SIGNING_ALGORITHMS, 'RS256'),
     keys: loadKeyLifecycleConfig(env),
     keyEncryptionKey: resolveKeyEncryptionKey(env, production, dataDir),

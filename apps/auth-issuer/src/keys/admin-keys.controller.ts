@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Post } from '@nestjs/common';
 import type { AccessTokenClaims } from '@app/contract';
-import { CurrentUser, Roles } from '@app/auth-guard';
+import { CurrentUser } from '@app/auth-guard';
+import { AdminController } from '../admin/admin-api.decorator';
 import type { KeyActor } from './key-change.notifier';
 import { parseImportKeyRequest } from './key-import.parser';
 import { ImportResult, KeyImportService } from './key-import.service';
@@ -10,8 +11,7 @@ import { SigningKeyStore } from './signing-key.store';
 
 const actor = (claims: AccessTokenClaims): KeyActor => ({ subject: claims.sub, via: 'api' });
 
-@Controller('admin/keys')
-@Roles('admin')
+@AdminController('keys')
 export class AdminKeysController {
   constructor(
     private readonly store: SigningKeyStore,

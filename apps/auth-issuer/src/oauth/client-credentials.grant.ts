@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { TokenResponse } from '@app/contract';
+import { issuerOwnAudiences, type TokenResponse } from '@app/contract';
 import type { ClientEntity } from '../clients/client.entity';
-import { parseScopeParameter } from '../clients/client.rules';
+import { isReservedAudience, parseScopeParameter } from '../clients/client.rules';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
 import { AccessTokenSigner } from '../tokens/access-token.signer';
@@ -43,13 +43,13 @@ export class ClientCredentialsGrant {
     if (resource !== undefined && audience !== undefined && resource !== audience) {
       throw new IssuerError('invalid_target', 'resource and audience name different services');
     }
-    const wanted = resource ?? audience;
-    if (wanted === undefined) {
-      if (client.allowedAudiences.length === 1) return client.allowedAudiences[0];
+    if (resource === undefined && audience === undefined && client.allowedAudiences.length !== 1) {
       throw new IssuerError('invalid_target', 'this client may call several services; name one with resource');
     }
-    // The issuer's own API takes user tokens only; a client token for it would act as a "user" there.
-    if (!client.allowedAudiences.includes(wanted) || wanted === this.config.issuerUrl) {
+    const wanted = resource ?? audience ?? client.allowedAudiences[0];
+    // The issuer's own APIs take user tokens only; checked on every path, also for clients registered
+    // before registration refused these audiences.
+    if (!client.allowedAudiences.includes(wanted) || isReservedAudience(wanted, issuerOwnAudiences(this.config.issuerUrl))) {
       throw new IssuerError('invalid_target', 'this client may not obtain tokens for that service');
     }
     return wanted;

@@ -14,6 +14,8 @@ export interface AccessTokenSubject {
   clientId?: string;
   /** Refresh family this token belongs to, so logout can end the session from the access token alone. */
   sessionId?: string;
+  /** Lifetime in seconds when shorter than ACCESS_TOKEN_TTL (admin-audience tokens). */
+  ttlSeconds?: number;
 }
 
 export interface SignedAccessToken {
@@ -35,7 +37,8 @@ export class AccessTokenSigner {
     const signer = this.keys.current().signer;
     if (!signer) throw new IssuerError('temporarily_unavailable', 'no active signing key');
     const iat = Math.floor(Date.now() / 1000);
-    const exp = iat + this.config.accessTokenTtl;
+    const ttl = Math.min(subject.ttlSeconds ?? this.config.accessTokenTtl, this.config.accessTokenTtl);
+    const exp = iat + ttl;
     const jti = randomUUID();
     const claims: Record<string, unknown> = { roles: subject.roles, scope: subject.scope };
     if (subject.clientId) claims.client_id = subject.clientId;
@@ -49,6 +52,6 @@ export class AccessTokenSigner {
       .setExpirationTime(exp)
       .setJti(jti)
       .sign(signer.privateKey);
-    return { token, jti, expiresIn: this.config.accessTokenTtl, exp };
+    return { token, jti, expiresIn: ttl, exp };
   }
 }

@@ -5,7 +5,10 @@ import { MintedPair, RefreshTokensService } from '../refresh/refresh-tokens.serv
 import type { UserEntity } from '../users/user.entity';
 import { AccessTokenSigner } from './access-token.signer';
 
-/** Builds the RFC 6749 §5.1 response for a user session: an access token plus a refresh token of its family. */
+/**
+ * Builds the RFC 6749 §5.1 response for a user session: an access token for every configured service
+ * (never the issuer itself) plus a refresh token of its family.
+ */
 @Injectable()
 export class TokenIssuer {
   constructor(
@@ -14,9 +17,13 @@ export class TokenIssuer {
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
 
-  /** The audiences of a user token: every resource service (SSO) and the issuer's own API. */
-  userAudience(): string[] {
-    return [...this.config.audiences, this.config.issuerUrl];
+  /**
+   * A token for the issuer's admin API alone (RFC 8707 `resource`): `aud` is only the admin audience, it
+   * lives ADMIN_TOKEN_MAX_TTL at most, and it has no refresh token and no session to extend.
+   */
+  async adminToken(user: UserEntity): Promise<TokenResponse> {
+    const access = await this.signer.sign({ sub: user.id, roles: user.roles, scope: '', audience: [this.config.adminAudience], clientId: FIRST_PARTY_CLIENT_ID, ttlSeconds: this.config.adminTokenTtl });
+    return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: '' };
   }
 
   startSession(user: UserEntity): Promise<TokenResponse> {
@@ -26,7 +33,7 @@ export class TokenIssuer {
   /** The response, and the access token's jti and exp: the refresh token's row keeps them so rotating it can deny that access token. */
   async respond(user: UserEntity, familyId: string, refreshToken: string, scope: string): Promise<MintedPair<TokenResponse>> {
     // RFC 9068 §2.2 requires client_id; user sessions belong to the first-party app.
-    const access = await this.signer.sign({ sub: user.id, roles: user.roles, scope, audience: this.userAudience(), clientId: FIRST_PARTY_CLIENT_ID, sessionId: familyId });
+    const access = await this.signer.sign({ sub: user.id, roles: user.roles, scope, audience: this.config.audiences, clientId: FIRST_PARTY_CLIENT_ID, sessionId: familyId });
     const result: TokenResponse = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshToken, scope };
     return { result, accessJti: access.jti, accessExp: access.exp };
   }

@@ -37,7 +37,7 @@ export class AccessTokenGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest();
     const response = http.getResponse();
-    const realm = this.options.audience;
+    const realm = this.options.realm ?? [this.options.audience].flat()[0];
 
     const token = this.extractToken(request);
     if (!token) {

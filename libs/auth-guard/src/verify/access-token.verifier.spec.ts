@@ -165,6 +165,13 @@ describe('AccessTokenVerifier allow-list and key sources', () => {
     expect(await codeOf(verifier.verify(ec.token(base)))).toBe('ERR_ALG_NOT_ALLOWED');
   });
 
+  it('with a list of audiences, accepts a token naming any one of them and refuses one naming none', async () => {
+    const verifier = new AccessTokenVerifier(new StaticKeys([asKey(rsa)]), { ...policy, audience: ['orders-api', 'billing-api'], algorithms: ['RS256'] });
+    expect(await codeOf(verifier.verify(rsa.token({ ...base, aud: 'billing-api' })))).toBe('accepted');
+    expect(await codeOf(verifier.verify(rsa.token({ ...base, aud: ['payments-api', 'orders-api'] })))).toBe('accepted');
+    expect(await codeOf(verifier.verify(rsa.token({ ...base, aud: ['payments-api'] })))).toBe('ERR_AUDIENCE_MISMATCH');
+  });
+
   it('passes a key source failure through with its code', async () => {
     const failing: KeySource = { getKey: async () => Promise.reject(new VerificationError('ERR_KEYS_UNAVAILABLE')), isReady: () => false, algorithms: () => new Set() };
     const verifier = new AccessTokenVerifier(failing, { ...policy, algorithms: ['RS256'] });

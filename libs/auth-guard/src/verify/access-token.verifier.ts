@@ -8,7 +8,8 @@ import { VerificationError } from './verification.error';
 
 export interface VerifierPolicy {
   issuer: string;
-  audience: string;
+  /** Must be among the token's `aud`; of a list, any one will do. */
+  audience: string | readonly string[];
   /** Allow-list. A token's alg must also equal the `alg` its key is published with. */
   algorithms: readonly string[];
   clockToleranceSeconds: number;

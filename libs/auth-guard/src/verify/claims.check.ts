@@ -4,8 +4,8 @@ import { VerificationError } from './verification.error';
 export interface ClaimsPolicy {
   /** Exact `iss`. */
   issuer: string;
-  /** Must be among the token's `aud`. */
-  audience: string;
+  /** Must be among the token's `aud`; of a list, any one will do. */
+  audience: string | readonly string[];
   clockToleranceSeconds: number;
 }
 
@@ -37,7 +37,8 @@ export function checkClaims(payload: Record<string, unknown>, policy: ClaimsPoli
   if (clientId !== undefined && !isShortString(clientId, 256)) throw bad('client_id');
 
   if (iss !== policy.issuer) throw new VerificationError('ERR_ISSUER_MISMATCH');
-  if (!audiences.includes(policy.audience)) throw new VerificationError('ERR_AUDIENCE_MISMATCH');
+  const accepted: readonly string[] = typeof policy.audience === 'string' ? [policy.audience] : policy.audience;
+  if (!audiences.some((a) => accepted.includes(a))) throw new VerificationError('ERR_AUDIENCE_MISMATCH');
   const tolerance = policy.clockToleranceSeconds;
   if (nowSeconds - tolerance >= exp) throw new VerificationError('ERR_TOKEN_EXPIRED');
   if (nbf !== undefined && nbf > nowSeconds + tolerance) throw new VerificationError('ERR_TOKEN_NOT_YET_VALID', 'nbf');
