@@ -7,3 +7,5 @@ export * from './http-app.factory';
 export * from './quiet.logger';
 export * from './strict-json';
 export * from './edge.config';
+export * from './process-guards';
+export * from './service-error.filter';

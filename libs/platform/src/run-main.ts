@@ -1,12 +1,22 @@
 import { ConfigError } from './config.error';
+import { installProcessGuards } from './process-guards';
 
 /**
  * Entry point wrapper: a config problem exits non-zero with one line naming the variable.
- * Shutdown on SIGINT/SIGTERM is Nest's (createHttpApp enables its shutdown hooks).
+ * Shutdown on SIGINT/SIGTERM is Nest's (createHttpApp enables its shutdown hooks). Once started, no
+ * input ends the process: stray errors and rejections are logged and counted (process-guards.ts).
  */
 export function runMain(start: () => Promise<{ describe: string }>): void {
+  let started = false;
+  installProcessGuards((line) => {
+    console.error(line);
+    if (!started) process.exit(1);
+  });
   start()
-    .then((app) => console.log(app.describe))
+    .then((app) => {
+      started = true;
+      console.log(app.describe);
+    })
     .catch((error: unknown) => {
       if (error instanceof ConfigError) {
         console.error(`config error: ${error.message}`);

@@ -1,4 +1,6 @@
 import { DynamicModule, Type } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ServiceErrorFilter } from '@app/platform';
 import { AUTH_COOKIE_GUARD_OPTION } from '@app/contract';
 import { AuthGuardModule } from '@app/auth-guard';
 import { GuardHealthController } from './guard-health.controller';
@@ -22,5 +24,7 @@ export function resourceServiceModule(config: ResourceServiceConfig, controllers
       }),
     ],
     controllers: [GuardHealthController, IdentityController, ...controllers],
+    // Malformed requests get a quiet 4xx, anything unexpected a bare 500; the process never ends for either.
+    providers: [{ provide: APP_FILTER, useClass: ServiceErrorFilter }],
   };
 }

@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertDistFresh } from '../../support/dist-fresh';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
-/** Path of a compiled entry point (`npm test` builds first); fails loudly, never skips, when it is missing. */
+/** Path of a compiled entry point (`npm test` builds first); fails loudly, never skips, when it is missing or stale. */
 export function builtEntry(relative: string): string {
   const path = join(ROOT, 'dist', relative);
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first (npm test does)`);
+  assertDistFresh(ROOT);
   return path;
 }
 

@@ -71,7 +71,9 @@ export class IssuerErrorFilter implements ExceptionFilter {
       return;
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    reply.code(HttpStatus.INTERNAL_SERVER_ERROR).send({ error: 'server_error' });
+    // RFC 6749 §5.2 shape, no detail: the log line above is for the operator, not the client.
+    reply.header('cache-control', 'no-store');
+    reply.code(HttpStatus.INTERNAL_SERVER_ERROR).send({ error: 'server_error', error_description: 'internal error' });
   }
 }
 
