@@ -1,4 +1,4 @@
-import { call, decodeJwt, HttpResult } from '../support/http';
+import { adminLogin, call, decodeJwt, HttpResult } from '../support/http';
 import { eventually } from '../keys/support/keys-system';
 import { RefreshChain, whenEachRefreshed } from './support/refresh-chain';
 import { RaceSystem, Session } from './support/race-system';
@@ -79,9 +79,9 @@ describe('revocation races against refresh chains (processes)', () => {
   it('revoking the signing key while sessions refresh: nothing signed by it is honoured afterwards', async () => {
     const sessions = await sessionsOf('alice', 6);
     const reference = await system.login('alice');
-    const admin = await system.login('admin');
+    const adminToken = await adminLogin(system.issuerUrl);
     const revokedKid: string = decodeJwt(reference.access_token).header.kid;
-    const { chains, answers } = await race(sessions, async () => [await call('POST', `${system.issuerUrl}/admin/keys/${revokedKid}/revoke`, { token: admin.access_token })]);
+    const { chains, answers } = await race(sessions, async () => [await call('POST', `${system.issuerUrl}/admin/keys/${revokedKid}/revoke`, { token: adminToken })]);
     expect(answers.map((a) => a.status)).toEqual([200]);
     // Guards learn of the revocation by a pushed event; wait (bounded) until the reference token shows they have.
     await eventually(async () => (await system.acceptedAt(reference.access_token)).length === 0, 10_000, 'reference token refused');

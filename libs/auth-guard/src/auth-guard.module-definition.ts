@@ -25,6 +25,10 @@ export function resolveOptions(options: AuthGuardOptions): ResolvedGuardOptions 
   const unknown = resolved.algorithms.find((alg) => !isKnownAlgorithm(alg));
   if (unknown !== undefined) throw fail('algorithms', `"${unknown}" is not an asymmetric JWS algorithm`);
   for (const name of POSITIVE) if (!(Number.isFinite(resolved[name]) && resolved[name] > 0)) throw fail(name, 'must be a positive number');
+  // Left unset, the bound follows slow refresh settings (three missed refreshes) instead of refusing them.
+  if (defined.jwksMaxStalenessMs === undefined) {
+    resolved.jwksMaxStalenessMs = Math.max(GUARD_DEFAULTS.jwksMaxStalenessMs, 3 * Math.max(resolved.jwksRefreshIntervalMs, resolved.unknownKidCooldownMs));
+  }
   // Shorter than the refresh period, the set would go stale between two healthy refreshes.
   if (resolved.jwksMaxStalenessMs <= Math.max(resolved.jwksRefreshIntervalMs, resolved.unknownKidCooldownMs)) {
     throw fail('jwksMaxStalenessMs', 'must exceed jwksRefreshIntervalMs and unknownKidCooldownMs');

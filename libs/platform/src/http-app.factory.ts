@@ -29,6 +29,8 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: options.logger === false ? false : new QuietLogger({ logLevels: options.logger ?? defaultLogLevels() }),
     bufferLogs: false,
+    // A provider failing at start throws to the caller (runMain prints one line) instead of Nest calling process.exit.
+    abortOnError: false,
   });
   await app.register(helmet as never, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
   useStrictJsonBodies(app, BODY_LIMIT_BYTES);
