@@ -27,3 +27,6 @@ export type { ClientCredentialsFailure } from './client/client-credentials.error
 export { KEY_SOURCE, KEY_EVENTS } from './auth-guard.constants';
 export { extractCookieToken, csrfEchoed } from './http/cookie-token.extractor';
 export type { CookieTokenOptions } from './http/cookie-token.extractor';
+export * from './passport';
+export { refusalFor } from './http/refusal';
+export type { Refusal, RefusalContext } from './http/refusal';
