@@ -1,3 +1,9 @@
+import { setLogSink } from './log/logger';
+import { nestLogSink } from './log/nest-log-sink';
+
+// The Nest entry point: the library's log lines go through Nest's Logger (plain Node keeps the console).
+setLogSink(nestLogSink);
+
 export { AuthGuardModule } from './auth-guard.module';
 export type { AuthGuardOptions } from './auth-guard.options';
 export { GUARD_DEFAULTS } from './auth-guard.options';
