@@ -2,8 +2,11 @@
 const moduleNameMapper = {
   '^@app/auth-guard$': '<rootDir>/libs/auth-guard/src',
   '^@app/auth-guard/testing$': '<rootDir>/libs/auth-guard/src/testing',
+  '^@app/auth-guard/node$': '<rootDir>/libs/auth-guard/src/node',
   '^@app/contract$': '<rootDir>/libs/contract/src',
   '^@app/platform$': '<rootDir>/libs/platform/src',
+  // Nest-free files of the platform lib, for code that must load without Nest (the guard's plain-Node entry).
+  '^@app/platform/(.*)$': '<rootDir>/libs/platform/src/$1',
   '^@app/service-kit$': '<rootDir>/libs/service-kit/src',
 };
 const transform = {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /**
@@ -24,6 +24,38 @@ const inGuardTesting = (file: string) => file.startsWith(GUARD_TESTING);
 function importsOf(file: string): string[] {
   const text = readFileSync(join(root, file), 'utf8');
   return [...text.matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+}
+
+/** Imports that load code at run time (`import type` is erased by the compiler). */
+function runtimeImportsOf(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8').replace(/^(import|export) type [^;]+;/gm, '');
+  return [...text.matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+}
+
+/** A relative or `@app/<lib>[/<file>]` import as a repository path, or undefined for a package. */
+function resolveLocal(file: string, spec: string): string | undefined {
+  const alias = /^@app\/([^/]+)(?:\/(.+))?$/.exec(spec);
+  const target = alias ? join('libs', alias[1], 'src', alias[2] ?? 'index') : spec.startsWith('.') ? resolveRelative(file, spec) : undefined;
+  if (target === undefined) return undefined;
+  const candidates = [`${target}.ts`, join(target, 'index.ts')];
+  return candidates.find((candidate) => existsSync(join(root, candidate)));
+}
+
+/** Every package a file loads, following its local imports transitively: [package, the file that imports it]. */
+function packagesLoadedBy(entry: string): [string, string][] {
+  const seen = new Set<string>();
+  const found: [string, string][] = [];
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of runtimeImportsOf(file)) {
+      const local = resolveLocal(file, spec);
+      if (local) visit(local);
+      else if (!spec.startsWith('.')) found.push([spec, file]);
+    }
+  };
+  visit(entry);
+  return found;
 }
 
 const appOf = (path: string) => /^apps\/([^/]+)\//.exec(path)?.[1];
@@ -87,5 +119,15 @@ describe('module boundaries', () => {
         .map((spec) => `${file} -> ${spec}`),
     );
     expect(offending).toEqual([]);
+  });
+
+  it('the guard library\'s plain-Node entry loads nothing from Nest, directly or through what it imports', () => {
+    const entries = libFiles.filter((file) => file.startsWith('libs/auth-guard/src/node/'));
+    expect(entries.length).toBeGreaterThan(2);
+    const loaded = entries.flatMap((entry) => packagesLoadedBy(entry));
+    // The walk does reach the shared verifier, key set and revocation checker.
+    expect(loaded.map(([spec]) => spec)).toEqual(expect.arrayContaining(['node:crypto', 'ioredis']));
+    const offending = loaded.filter(([spec]) => /^@nestjs\/|^reflect-metadata$|^rxjs/.test(spec)).map(([spec, file]) => `${file} -> ${spec}`);
+    expect([...new Set(offending)]).toEqual([]);
   });
 });

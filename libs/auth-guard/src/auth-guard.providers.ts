@@ -14,8 +14,11 @@ import { KeyEventsSubscriber } from './push/key-events.subscriber';
 import { RevocationChecker } from './revocation/revocation.checker';
 import { AccessTokenVerifier } from './verify/access-token.verifier';
 
-/** Providers are plain factories over the resolved options, so each piece can be built alone in tests. */
-export const AUTH_GUARD_PROVIDERS: Provider[] = [
+/**
+ * Providers are plain factories over the resolved options, so each piece can be built alone in tests.
+ * The core (verifier, keys, revocation, events) is shared by the native guard and the Passport strategy.
+ */
+export const AUTH_GUARD_CORE_PROVIDERS: Provider[] = [
   {
     provide: RESOLVED_OPTIONS,
     inject: [MODULE_OPTIONS_TOKEN],
@@ -70,5 +73,6 @@ export const AUTH_GUARD_PROVIDERS: Provider[] = [
     },
   },
   GuardMetrics,
-  { provide: APP_GUARD, useClass: AccessTokenGuard },
 ];
+
+export const AUTH_GUARD_PROVIDERS: Provider[] = [...AUTH_GUARD_CORE_PROVIDERS, { provide: APP_GUARD, useClass: AccessTokenGuard }];

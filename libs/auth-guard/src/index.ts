@@ -1,3 +1,9 @@
+import { setLogSink } from './log/logger';
+import { nestLogSink } from './log/nest-log-sink';
+
+// The Nest entry point: the library's log lines go through Nest's Logger (plain Node keeps the console).
+setLogSink(nestLogSink);
+
 export { AuthGuardModule } from './auth-guard.module';
 export type { AuthGuardOptions } from './auth-guard.options';
 export { GUARD_DEFAULTS } from './auth-guard.options';
@@ -29,3 +35,6 @@ export type { ClientCredentialsFailure } from './client/client-credentials.error
 export { KEY_SOURCE, KEY_EVENTS } from './auth-guard.constants';
 export { extractCookieToken, csrfEchoed, repeatedCookie } from './http/cookie-token.extractor';
 export type { CookieTokenOptions } from './http/cookie-token.extractor';
+export * from './passport';
+export { refusalFor } from './http/refusal';
+export type { Refusal, RefusalContext } from './http/refusal';

@@ -3,13 +3,14 @@ import { Reflector } from '@nestjs/core';
 import type { AccessTokenClaims } from '@app/contract';
 import { RESOLVED_OPTIONS } from '../auth-guard.constants';
 import type { ResolvedGuardOptions } from '../auth-guard.module-definition';
+import { realmOf } from '../auth-guard.options.resolve';
 import { IS_PUBLIC, REQUIRED_ROLES, REQUIRED_SCOPES, REVOCATION_FAIL_OPEN } from '../decorators/metadata.keys';
-import { extractBearerToken } from '../http/bearer-token.extractor';
 import { forbidden, unauthorized, unavailable } from '../http/challenge';
-import { extractCookieToken } from '../http/cookie-token.extractor';
+import { extractRequestToken } from '../http/request-token';
 import { RevocationChecker } from '../revocation/revocation.checker';
 import { AccessTokenVerifier } from '../verify/access-token.verifier';
 import { VerificationError, VerificationFailure } from '../verify/verification.error';
+import { accessShortfall } from './access-rules';
 import { GuardMetrics } from './guard.metrics';
 
 type Targets = [Function, Function];
@@ -37,9 +38,9 @@ export class AccessTokenGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest();
     const response = http.getResponse();
-    const realm = this.options.realm ?? [this.options.audience].flat()[0];
+    const realm = realmOf(this.options);
 
-    const token = this.extractToken(request);
+    const token = extractRequestToken(request, this.options.cookie);
     if (!token) {
       this.refuse(token === undefined ? 'ERR_TOKEN_MISSING' : 'ERR_TOKEN_MALFORMED');
       throw unauthorized(response, realm, token === null);
@@ -48,31 +49,15 @@ export class AccessTokenGuard implements CanActivate {
     await this.assertNotRevoked(claims, response, realm, targets);
 
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
-    if (roles?.length && !roles.some((role) => claims.roles.includes(role))) {
-      this.refuse('ERR_INSUFFICIENT_ROLE');
-      throw forbidden(response, realm);
-    }
     const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets);
-    const granted = new Set(claims.scope.split(' '));
-    if (scopes?.length && !scopes.every((scope) => granted.has(scope))) {
-      this.refuse('ERR_INSUFFICIENT_SCOPE');
-      throw forbidden(response, realm, scopes.join(' '));
+    const shortfall = accessShortfall(claims, roles, scopes);
+    if (shortfall) {
+      this.refuse(shortfall.code);
+      throw forbidden(response, realm, shortfall.code === 'ERR_INSUFFICIENT_SCOPE' ? shortfall.scope : undefined);
     }
     request.user = claims;
     this.metrics.increment('accepted');
     return true;
-  }
-
-  /** The Authorization header wins; the cookie is read only when enabled (and CSRF-checked by the extractor). */
-  private extractToken(request: {
-    method?: string;
-    headers?: Record<string, string | string[] | undefined>;
-    rawHeaders?: string[];
-    raw?: { rawHeaders?: string[] };
-  }): string | undefined | null {
-    const bearer = extractBearerToken(request.headers ?? {}, request.raw?.rawHeaders ?? request.rawHeaders);
-    if (bearer !== undefined || !this.options.cookie) return bearer;
-    return extractCookieToken(request.method ?? '', request.headers ?? {}, this.options.cookie);
   }
 
   private async verified(token: string, response: object, realm: string): Promise<AccessTokenClaims> {

@@ -1,4 +1,5 @@
 import { ForbiddenException, HttpException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import { bearerChallenge as challenge } from './refusal';
 
 type AnyResponse = { setHeader?: (n: string, v: string) => unknown; header?: (n: string, v: string) => unknown };
 
@@ -7,9 +8,6 @@ export function setHeader(response: AnyResponse, name: string, value: string): v
   if (typeof response.setHeader === 'function') response.setHeader(name, value);
   else response.header?.(name, value);
 }
-
-const challenge = (realm: string, params: Record<string, string>) =>
-  ['Bearer realm="' + realm + '"', ...Object.entries(params).map(([k, v]) => `${k}="${v}"`)].join(', ');
 
 /** RFC 6750 §3 refusals. Bodies say nothing about which check failed; no refusal may be cached by a proxy. */
 export function unauthorized(response: AnyResponse, realm: string, tokenPresented: boolean): HttpException {

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger } from '../log/logger';
 import { VerificationError } from '../verify/verification.error';
 import { JwksFetcher, JwksHttpClient } from './jwks.client';
 import type { KeySource, VerificationKey } from './key-source';

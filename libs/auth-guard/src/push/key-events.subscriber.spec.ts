@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { setLogSink } from '../log/logger';
+import { nestLogSink } from '../log/nest-log-sink';
 import type Redis from 'ioredis';
 import { createRedisClient } from '@app/platform';
 import { freePort } from '@app/auth-guard/testing';
@@ -32,7 +34,11 @@ class RecordingKeys implements KeySource {
 }
 
 // The warnings these scenarios provoke on purpose would only bury real failures in the test output.
-beforeAll(() => Logger.overrideLogger(false));
+// The library logs through Nest's Logger in Nest apps; route it there so overrideLogger silences it here too.
+beforeAll(() => {
+  setLogSink(nestLogSink);
+  Logger.overrideLogger(false);
+});
 afterAll(() => Logger.overrideLogger(['error', 'warn', 'log']));
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));

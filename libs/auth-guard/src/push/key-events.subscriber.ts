@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger } from '../log/logger';
 import type Redis from 'ioredis';
 import type { IssuerEvent } from '@app/contract';
 import type { GuardMetrics } from '../guard/guard.metrics';

@@ -1,7 +1,7 @@
 import type { AccessTokenClaims } from '@app/contract';
-import type { KeySource } from '../keys/key-source';
+import type { KeySource, VerificationKey } from '../keys/key-source';
 import { checkClaims } from './claims.check';
-import { decodeCanonical, decodeSegment, readAccessTokenHeader } from './jws-header';
+import { AccessTokenHeader, decodeCanonical, decodeSegment, readAccessTokenHeader } from './jws-header';
 import { checkSignature } from './signature.check';
 import { PAYLOAD_MAX_DEPTH } from './strict-segments';
 import { VerificationError } from './verification.error';
@@ -36,11 +36,7 @@ export class AccessTokenVerifier {
 
   async verify(token: string): Promise<AccessTokenClaims> {
     const header = readAccessTokenHeader(token);
-    // The allow-list and the key decide the algorithm; the header only names one, which must agree with both.
-    if (!this.allowed.has(header.alg)) throw new VerificationError('ERR_ALG_NOT_ALLOWED', header.alg);
-    const key = await this.keys.getKey(header.kid);
-    if (!key) throw new VerificationError('ERR_KID_UNKNOWN');
-    if (key.alg !== header.alg) throw new VerificationError('ERR_ALG_NOT_ALLOWED', `${header.alg} for a ${key.alg} key`);
+    const key = await this.resolveKey(header);
 
     const firstDot = token.indexOf('.');
     const lastDot = token.lastIndexOf('.');
@@ -49,5 +45,15 @@ export class AccessTokenVerifier {
     const payload = decodeSegment(token.slice(firstDot + 1, lastDot), PAYLOAD_MAX_DEPTH);
     const nowSeconds = Math.floor((this.policy.now?.() ?? Date.now()) / 1000);
     return checkClaims(payload, this.policy, nowSeconds);
+  }
+
+  /** The key a checked header names, pinned to its algorithm; also the Passport strategy's key provider. */
+  async resolveKey(header: AccessTokenHeader): Promise<VerificationKey> {
+    // The allow-list and the key decide the algorithm; the header only names one, which must agree with both.
+    if (!this.allowed.has(header.alg)) throw new VerificationError('ERR_ALG_NOT_ALLOWED', header.alg);
+    const key = await this.keys.getKey(header.kid);
+    if (!key) throw new VerificationError('ERR_KID_UNKNOWN');
+    if (key.alg !== header.alg) throw new VerificationError('ERR_ALG_NOT_ALLOWED', `${header.alg} for a ${key.alg} key`);
+    return key;
   }
 }

@@ -1,4 +1,4 @@
-import { findJsonProblem } from '@app/platform';
+import { findJsonProblem } from '@app/platform/strict-json';
 import { VerificationError } from './verification.error';
 
 /** Header members are flat strings; anything nested deeper is no header this issuer writes. */
