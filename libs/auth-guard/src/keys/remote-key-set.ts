@@ -205,6 +205,8 @@ export class RemoteKeySet implements KeySource {
         this.algs = algorithmsOf(result.keys);
         this.etag = result.etag;
         this.unknownKids.clear();
+        // Before the reschedule below, which must see a fresh set (not a stale one) to leave the cold pace.
+        this.lastSuccessAt = this.now();
         if (!this.loaded) {
           this.loaded = true;
           // Leave the cold retry pace for the normal one.
