@@ -81,9 +81,10 @@ async function drive(issuerUrl: string, serviceUrl: string, options: RotationLoa
   let requests = 0;
   let stop = false;
 
-  // A client that keeps refreshing (one access token per refresh, signed with whatever key is active then).
-  const session = await post(`${issuerUrl}/auth/login`, { username: 'alice', password: 'alice-password' });
-  let refreshToken: string = session.refresh_token;
+  // A client that keeps signing in (one access token per login, signed with whatever key is active then). Not refresh:
+  // a refresh denylists the access token it replaces, and this load keeps using older tokens on purpose.
+  const login = () => post(`${issuerUrl}/auth/login`, { username: 'alice', password: 'alice-password' });
+  const session = await login();
   const take = (accessToken: string) => {
     tokens.push(accessToken);
     const kid = JSON.parse(Buffer.from(accessToken.split('.')[0], 'base64url').toString()).kid as string;
@@ -92,9 +93,7 @@ async function drive(issuerUrl: string, serviceUrl: string, options: RotationLoa
   take(session.access_token);
   const minter = (async () => {
     while (!stop) {
-      const next = await post(`${issuerUrl}/auth/refresh`, { refresh_token: refreshToken });
-      refreshToken = next.refresh_token;
-      take(next.access_token);
+      take((await login()).access_token);
       if (kids.length > options.rotations || Date.now() > deadline) stop = true;
       await sleep(100);
     }
