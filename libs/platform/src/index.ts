@@ -1,6 +1,7 @@
 export * from './config.error';
 export * from './env.readers';
 export * from './redis.client';
+export * from './issuer-events.subscription';
 export * from './running-app';
 export * from './run-main';
 export * from './http-app.factory';
