@@ -1,3 +1,5 @@
+export * from './error-codes';
+export * from './app-error';
 export * from './config.error';
 export * from './env.readers';
 export * from './redis.client';

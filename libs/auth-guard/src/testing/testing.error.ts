@@ -1,0 +1,8 @@
+import { AppError, TestingFailure } from '@app/platform';
+
+/** A testing helper asked for what it cannot give (no free port, withdrawing the key that signs). */
+export class TestingError extends AppError<TestingFailure> {
+  constructor(code: TestingFailure, message: string) {
+    super(code, message);
+  }
+}
