@@ -1,11 +1,12 @@
+import { AppError } from '@app/platform';
+
 /**
  * A start that cannot go on, told in one line: what went wrong, then what to do about it.
  * The launcher and the CLI print `start failed: <cause>; <fix>` and never a stack trace.
  */
-export class StartError extends Error {
-  readonly code = 'ERR_START';
+export class StartError extends AppError<'ERR_START'> {
   constructor(readonly reason: string, readonly fix: string) {
-    super(`${reason}; ${fix}`);
+    super('ERR_START', `${reason}; ${fix}`);
   }
 }
 

@@ -32,6 +32,8 @@ export { ClientCredentialsTokenProvider } from './client/client-credentials.toke
 export { ClientCredentialsError } from './client/client-credentials.error';
 export type { ClientCredentialsOptions } from './client/client-credentials.token-provider';
 export type { ClientCredentialsFailure } from './client/client-credentials.error';
+export { IssuerFetchError } from './issuer/issuer-fetch.error';
+export type { IssuerFetchFailure } from '@app/platform';
 export { KEY_SOURCE, KEY_EVENTS } from './auth-guard.constants';
 export { extractCookieToken, csrfEchoed, repeatedCookie } from './http/cookie-token.extractor';
 export type { CookieTokenOptions } from './http/cookie-token.extractor';

@@ -16,9 +16,3 @@ export const redisKeys = (prefix: string) => ({
   /** Held by the issuer while it re-seeds; the marker is set only where this run's token still is. */
   revocationSeeding: `${prefix}revocation:seeding`,
 });
-
-/** Messages on the events channel; guards act on them at once. */
-export type IssuerEvent =
-  | { type: 'keys-changed' }
-  | { type: 'key-revoked'; kid: string }
-  | { type: 'subject-cutoff'; sub: string; at: number };

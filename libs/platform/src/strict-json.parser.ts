@@ -1,4 +1,5 @@
 import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppError } from './app-error';
 import { findJsonProblem, JsonProblem } from './strict-json';
 
 /** What the parser reads of a request (Nest bundles its own Fastify, so its types are not the root package's). */
@@ -56,9 +57,16 @@ export function parseStrictJsonBody(request: BodyRequest, body: Buffer): { value
   }
 }
 
+/** Thrown inside JSON.parse's reviver and caught at once: the caller only ever sees the 400. */
+class PoisonedJsonError extends AppError<'ERR_JSON_POISONED_KEY'> {
+  constructor(key: string) {
+    super('ERR_JSON_POISONED_KEY', key);
+  }
+}
+
 function refusePoisonedKeys(key: string, value: unknown): unknown {
-  if (key === '__proto__') throw new Error('__proto__ key');
-  if (key === 'constructor' && value !== null && typeof value === 'object' && 'prototype' in value) throw new Error('constructor.prototype');
+  if (key === '__proto__') throw new PoisonedJsonError('__proto__ key');
+  if (key === 'constructor' && value !== null && typeof value === 'object' && 'prototype' in value) throw new PoisonedJsonError('constructor.prototype');
   return value;
 }
 

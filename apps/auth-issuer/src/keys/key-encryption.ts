@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { FaultError } from '@app/platform';
 
 const VERSION = 'v1';
 /** GCM's standard 96-bit nonce and full 128-bit tag; both are checked on the way in, never trusted from the row. */
@@ -21,11 +22,11 @@ export function encryptPrivateKey(kek: Buffer, kid: string, pkcs8Der: Buffer): s
 export function decryptPrivateKey(kek: Buffer, kid: string, envelope: string): Buffer {
   const parts = envelope.split(':');
   if (parts.length !== 4 || parts[0] !== VERSION || !parts.slice(1).every((part) => part.length > 0 && BASE64.test(part))) {
-    throw new Error('unrecognised private key envelope');
+    throw new FaultError('ERR_KEY_ENVELOPE_INVALID', 'unrecognised private key envelope');
   }
   const [iv, tag, ciphertext] = parts.slice(1).map((part) => Buffer.from(part, 'base64'));
   // Node would accept a truncated tag (down to 4 bytes), turning a forgery into a 2^32 guess: only a full tag is checked.
-  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new Error('private key envelope has a wrong IV or tag length');
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new FaultError('ERR_KEY_ENVELOPE_IV_OR_TAG_LENGTH', 'private key envelope has a wrong IV or tag length');
   const decipher = createDecipheriv('aes-256-gcm', kek, iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(Buffer.from(kid, 'utf8'));
   decipher.setAuthTag(tag);

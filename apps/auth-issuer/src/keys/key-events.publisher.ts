@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { IssuerEvent, redisKeys } from '@app/contract';
+import { encodeIssuerEvent, IssuerEvent, redisKeys } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { ISSUER_REDIS } from '../redis/redis.module';
 
@@ -20,6 +20,6 @@ export class KeyEventsPublisher {
   }
 
   async publish(event: Extract<IssuerEvent, { type: 'keys-changed' | 'key-revoked' }>): Promise<void> {
-    await this.redis.publish(this.channel, JSON.stringify(event)).catch(() => undefined);
+    await this.redis.publish(this.channel, encodeIssuerEvent(event)).catch(() => undefined);
   }
 }

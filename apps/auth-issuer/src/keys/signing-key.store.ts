@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, JWK } from 'jose';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { FaultError } from '@app/platform';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption';
@@ -111,12 +112,12 @@ export class SigningKeyStore {
   }
 
   privateKeyOf(row: SigningKeyEntity): KeyObject {
-    if (!row.privateKeyEncrypted) throw new Error(`key ${row.kid} has no private key`);
+    if (!row.privateKeyEncrypted) throw new FaultError('ERR_KEY_MISSING_PRIVATE', `key ${row.kid} has no private key`);
     let der: Buffer;
     try {
       der = decryptPrivateKey(this.config.keyEncryptionKey, row.kid, row.privateKeyEncrypted);
     } catch {
-      throw new Error(`cannot decrypt signing key ${row.kid}: KEY_ENCRYPTION_KEY differs from the one it was stored under`);
+      throw new FaultError('ERR_KEY_DECRYPTION_FAILED', `cannot decrypt signing key ${row.kid}: KEY_ENCRYPTION_KEY differs from the one it was stored under`);
     }
     try {
       return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });

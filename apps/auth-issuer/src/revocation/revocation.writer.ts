@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { EntityManager } from 'typeorm';
-import { IssuerEvent, redisKeys, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
+import { encodeIssuerEvent, IssuerEvent, redisKeys, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
 import { ISSUER_REDIS } from '../redis/redis.module';
@@ -48,7 +48,7 @@ export class RevocationWriter {
   }
 
   async publish(event: IssuerEvent): Promise<void> {
-    await this.redis.publish(this.keys.events, JSON.stringify(event)).catch(() => undefined);
+    await this.redis.publish(this.keys.events, encodeIssuerEvent(event)).catch(() => undefined);
   }
 
   private async guarded(write: () => Promise<unknown>): Promise<void> {

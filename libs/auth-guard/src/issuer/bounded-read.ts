@@ -1,3 +1,5 @@
+import { IssuerFetchError } from './issuer-fetch.error';
+
 /**
  * Reads a response body as text, giving up past `maxBytes`: a hostile or broken issuer
  * cannot make the guard buffer an unbounded body. Pair with an AbortSignal for time.
@@ -6,7 +8,7 @@ export async function readBoundedText(response: Response, maxBytes: number): Pro
   const declared = Number(response.headers.get('content-length'));
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
-    throw new Error(`body larger than ${maxBytes} bytes`);
+    throw new IssuerFetchError('ERR_ISSUER_BODY_TOO_LARGE', `body larger than ${maxBytes} bytes`);
   }
   if (!response.body) return '';
   const reader = response.body.getReader();
@@ -18,7 +20,7 @@ export async function readBoundedText(response: Response, maxBytes: number): Pro
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new Error(`body larger than ${maxBytes} bytes`);
+      throw new IssuerFetchError('ERR_ISSUER_BODY_TOO_LARGE', `body larger than ${maxBytes} bytes`);
     }
     chunks.push(value);
   }

@@ -30,25 +30,25 @@ describe('JwksHttpClient', () => {
 
   it('refuses a discovery document that names another issuer', async () => {
     const client = new JwksHttpClient({ issuer: issuer.url.replace('127.0.0.1', 'localhost'), timeoutMs: 1000 });
-    await expect(client.fetch()).rejects.toThrow('another issuer');
+    await expect(client.fetch()).rejects.toMatchObject({ code: 'ERR_DISCOVERY_ISSUER_MISMATCH' });
   });
 
   it('fails on an error status, on garbage, and when the issuer is down', async () => {
     const client = new JwksHttpClient({ issuer: issuer.url, jwksUrl: issuer.jwksUrl, timeoutMs: 1000 });
     issuer.mode = 'error';
-    await expect(client.fetch()).rejects.toThrow('503');
+    await expect(client.fetch()).rejects.toMatchObject({ code: 'ERR_JWKS_STATUS' });
     issuer.mode = 'up';
     issuer.rawJwks = '<html>';
-    await expect(client.fetch()).rejects.toThrow();
+    await expect(client.fetch()).rejects.toMatchObject({ code: 'ERR_JWKS_MALFORMED' });
     await issuer.goDown();
-    await expect(client.fetch()).rejects.toThrow();
+    await expect(client.fetch()).rejects.toMatchObject({ code: 'ERR_ISSUER_UNREACHABLE' });
   });
 
   it('gives up on a hanging issuer within the deadline', async () => {
     issuer.mode = 'hang';
     const client = new JwksHttpClient({ issuer: issuer.url, timeoutMs: 300 });
     const started = Date.now();
-    await expect(client.fetch()).rejects.toThrow();
+    await expect(client.fetch()).rejects.toMatchObject({ code: 'ERR_ISSUER_UNREACHABLE' });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -68,11 +68,11 @@ describe('JwksHttpClient', () => {
     afterEach(() => new Promise((resolve) => server.close(resolve)));
 
     it('does not follow redirects', async () => {
-      await expect(new JwksHttpClient({ issuer: url, jwksUrl: `${url}/redirect`, timeoutMs: 1000 }).fetch()).rejects.toThrow();
+      await expect(new JwksHttpClient({ issuer: url, jwksUrl: `${url}/redirect`, timeoutMs: 1000 }).fetch()).rejects.toMatchObject({ code: 'ERR_ISSUER_UNREACHABLE' });
     });
 
     it('stops reading an oversized body', async () => {
-      await expect(new JwksHttpClient({ issuer: url, jwksUrl: `${url}/big`, timeoutMs: 1000 }).fetch()).rejects.toThrow('larger than');
+      await expect(new JwksHttpClient({ issuer: url, jwksUrl: `${url}/big`, timeoutMs: 1000 }).fetch()).rejects.toMatchObject({ code: 'ERR_ISSUER_BODY_TOO_LARGE' });
     });
   });
 });

@@ -1,5 +1,6 @@
 import { fetchIssuerMetadata } from '../issuer/discovery.client';
 import { discardBody, readBoundedText } from '../issuer/bounded-read';
+import { fetchStep, IssuerFetchError, parseJsonAs } from '../issuer/issuer-fetch.error';
 import { parseJwks } from './jwks.parser';
 import type { VerificationKey } from './key-source';
 
@@ -31,16 +32,18 @@ export class JwksHttpClient implements JwksFetcher {
     this.jwksUrl ??= (await fetchIssuerMetadata(this.options.issuer, signal)).jwks_uri;
     const headers: Record<string, string> = { accept: 'application/jwk-set+json, application/json' };
     if (etag) headers['if-none-match'] = etag;
-    const response = await fetch(this.jwksUrl, { headers, signal, redirect: 'error' });
+    const jwksUrl = this.jwksUrl;
+    const response = await fetchStep('ERR_ISSUER_UNREACHABLE', () => fetch(jwksUrl, { headers, signal, redirect: 'error' }));
     if (response.status === 304 && etag) {
       discardBody(response);
       return { modified: false, maxAgeMs: maxAgeOf(response) };
     }
     if (response.status !== 200) {
       discardBody(response);
-      throw new Error(`JWKS answered ${response.status}`);
+      throw new IssuerFetchError('ERR_JWKS_STATUS', `JWKS answered ${response.status}`);
     }
-    const keys = parseJwks(JSON.parse(await readBoundedText(response, MAX_JWKS_BYTES)));
+    const text = await fetchStep('ERR_ISSUER_UNREACHABLE', () => readBoundedText(response, MAX_JWKS_BYTES));
+    const keys = parseJwks(parseJsonAs('ERR_JWKS_MALFORMED', text));
     return { modified: true, keys, etag: response.headers.get('etag') ?? undefined, maxAgeMs: maxAgeOf(response) };
   }
 }

@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { isKnownAlgorithm, JWS_ALGORITHMS, MIN_RSA_MODULUS_BITS } from '../verify/jws-algorithms';
+import { IssuerFetchError } from '../issuer/issuer-fetch.error';
 import type { VerificationKey } from './key-source';
 
 /** A JWKS entry carrying any of these holds secret material and must never have been published. */
@@ -13,7 +14,7 @@ const KID = /^[A-Za-z0-9._-]{1,128}$/;
  */
 export function parseJwks(body: unknown): Map<string, VerificationKey> {
   const list = (body as { keys?: unknown })?.keys;
-  if (!Array.isArray(list)) throw new Error('JWKS has no keys array');
+  if (!Array.isArray(list)) throw new IssuerFetchError('ERR_JWKS_MALFORMED', 'JWKS has no keys array');
   const keys = new Map<string, VerificationKey>();
   const seen = new Set<string>();
   for (const jwk of list.slice(0, MAX_KEYS) as unknown[]) {

@@ -139,7 +139,7 @@ describe('RemoteKeySet', () => {
   it('keeps the last good set when the JWKS comes back empty', async () => {
     await set.refresh();
     fetcher.empty = true;
-    await expect(set.refresh()).rejects.toThrow('no usable key');
+    await expect(set.refresh()).rejects.toMatchObject({ code: 'ERR_JWKS_NO_USABLE_KEY' });
     expect(await codeOf(set.getKey('key-a'))).toBe('found');
   });
 

@@ -1,4 +1,5 @@
 import { Logger } from '../log/logger';
+import { IssuerFetchError } from '../issuer/issuer-fetch.error';
 import { VerificationError } from '../verify/verification.error';
 import { JwksFetcher, JwksHttpClient } from './jwks.client';
 import type { KeySource, VerificationKey } from './key-source';
@@ -195,7 +196,7 @@ export class RemoteKeySet implements KeySource {
       const result = await this.fetcher.fetch(this.loaded ? this.etag : undefined);
       if (result.maxAgeMs !== undefined) this.issuerMaxAgeMs = result.maxAgeMs;
       if (result.modified) {
-        if (result.keys.size === 0) throw new Error('JWKS holds no usable key');
+        if (result.keys.size === 0) throw new IssuerFetchError('ERR_JWKS_NO_USABLE_KEY', 'JWKS holds no usable key');
         for (const [kid, forgetAt] of this.revoked) {
           // Still published somewhere: still able to verify, so the clock starts again.
           if (result.keys.delete(kid)) this.revoked.set(kid, this.now() + REVOKED_KID_RETENTION_MS);

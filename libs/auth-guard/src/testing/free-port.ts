@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { TestingError } from './testing.error';
 
 /**
  * Ports below Linux's ephemeral range (32768-60999): a port the kernel hands out for port 0 is also
@@ -26,5 +27,5 @@ export async function freePort(): Promise<number> {
     handedOut.add(port);
     if (await canListen(port)) return port;
   }
-  throw new Error(`no free port found in ${LOW}-${HIGH}`);
+  throw new TestingError('ERR_NO_FREE_PORT', `no free port found in ${LOW}-${HIGH}`);
 }

@@ -11,3 +11,4 @@ export { FakeIssuer } from './fake-issuer';
 export type { FakeIssuerMode, FakeTokenEndpoint, PublishedKeys } from './fake-issuer';
 export { TestRevocationStore } from './test-revocation-store';
 export { freePort } from './free-port';
+export { TestingError } from './testing.error';

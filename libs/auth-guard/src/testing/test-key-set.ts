@@ -2,6 +2,7 @@ import { FIRST_PARTY_CLIENT_ID } from '@app/contract';
 import type { KeySource } from '../keys/key-source';
 import { jwksOf, LocalAlg, LocalKey } from './local-key';
 import { LocalKeySource } from './local-key-source';
+import { TestingError } from './testing.error';
 
 export interface TestKeySetOptions {
   /** Algorithm of the first key (and of rotations unless told otherwise). Default RS256. */
@@ -72,7 +73,7 @@ export class TestKeySet {
 
   /** Stops publishing `kid`: tokens it signed no longer verify. The signing key cannot be withdrawn. */
   withdraw(kid: string): void {
-    if (kid === this.signingKey.kid) throw new Error(`${kid} signs; rotate first`);
+    if (kid === this.signingKey.kid) throw new TestingError('ERR_TEST_KEY_IN_USE', `${kid} signs; rotate first`);
     const index = this.list.findIndex((key) => key.kid === kid);
     if (index >= 0) this.list.splice(index, 1);
   }

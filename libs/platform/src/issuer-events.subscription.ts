@@ -1,0 +1,104 @@
+import type Redis from 'ioredis';
+import { decodeIssuerEvent, IssuerEvent } from '@app/contract';
+
+/** What an owner of the subscription does with the channel; every member is its own. */
+export interface IssuerEventHandlers {
+  /** A message that decoded to an event. */
+  event(event: IssuerEvent): void;
+  /** A message the codec refused. */
+  invalid?(): void;
+  /** Runs after every (re)subscription: pub/sub does not replay, so what was missed meanwhile is read afresh. */
+  resync(): void;
+  /** The subscription came up or went down; `stopping` when it went down because of stop(). */
+  connectionChanged?(connected: boolean, stopping: boolean): void;
+}
+
+/** Only what the subscription writes; Nest's Logger and the guard's Nest-free one both fit. */
+export interface WarningLogger {
+  warn(message: string): void;
+}
+
+const noop = () => undefined;
+
+/**
+ * The issuer's events channel on a connection of its own (subscriber mode blocks other commands), shared by
+ * the issuer's replicas and the guards. Subscribes at every 'ready' (first and after each reconnect), then
+ * resyncs, so a message lost while disconnected never leaves a stale key ring. The connection should have
+ * `autoResubscribe: false`: resubscribing is done here, followed by the resync. The owner closes the connection.
+ */
+export class IssuerEventsSubscription {
+  private subscribed = false;
+  private subscribing = false;
+  private stopped = false;
+  private onSubscribed?: () => void;
+  /** Resyncs caused by (re)subscribing; for tests. */
+  resyncCount = 0;
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly channel: string,
+    private readonly handlers: IssuerEventHandlers,
+    private readonly logger: WarningLogger,
+  ) {}
+
+  isSubscribed(): boolean {
+    return this.subscribed;
+  }
+
+  /** Resolves at the first subscription or after `waitMs`, whichever comes first: start-up waits briefly, never hangs. */
+  start(waitMs = 0): Promise<void> {
+    const subscribed = new Promise<void>((resolve) => (this.onSubscribed = resolve));
+    this.connection.on('message', (channel: string, message: string) => {
+      if (channel === this.channel) this.handle(message);
+    });
+    this.connection.on('ready', () => void this.subscribe());
+    this.connection.on('close', () => this.markDown());
+    this.connection.on('end', () => this.markDown());
+    // Connection errors are visible through 'close' and readiness; an unhandled 'error' would crash the process.
+    this.connection.on('error', noop);
+    const status = (this.connection as { status?: string }).status;
+    if (status === undefined || status === 'ready') void this.subscribe();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
+    return Promise.race([subscribed, waited]).finally(() => clearTimeout(timer));
+  }
+
+  /** Stops acting on the connection; closing it is the owner's choice (quit or disconnect). */
+  stop(): void {
+    this.stopped = true;
+    this.markDown();
+    this.connection.removeAllListeners('ready');
+  }
+
+  /** Handles one message; anything the codec refuses is ignored (and reported). */
+  handle(raw: string): void {
+    const event = decodeIssuerEvent(raw);
+    if (event) this.handlers.event(event);
+    else this.handlers.invalid?.();
+  }
+
+  private async subscribe(): Promise<void> {
+    // A reconnect always passes through 'close' (markDown) first, so a live subscription needs nothing.
+    if (this.stopped || this.subscribed || this.subscribing) return;
+    this.subscribing = true;
+    try {
+      await this.connection.subscribe(this.channel);
+    } catch (error) {
+      this.logger.warn(`cannot subscribe to ${this.channel}: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    } finally {
+      this.subscribing = false;
+    }
+    this.subscribed = true;
+    this.handlers.connectionChanged?.(true, false);
+    this.resyncCount += 1;
+    this.handlers.resync();
+    this.onSubscribed?.();
+  }
+
+  private markDown(): void {
+    if (!this.subscribed) return;
+    this.subscribed = false;
+    this.handlers.connectionChanged?.(false, this.stopped);
+  }
+}
