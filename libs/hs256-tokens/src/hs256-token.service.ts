@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type Redis from 'ioredis';
 import { ACCESS_TOKEN_TYPE, AccessTokenClaims, redisKeys, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
 import { HS256, HS256_OPTIONS, HS256_REDIS } from './hs256.constants';
 import { Hs256TokenVerifier } from './hs256-token.verifier';
 import type { ResolvedHs256Options } from './hs256-tokens.options';
+
+const STARTUP_REDIS_WAIT_MS = 2000;
 
 /** What the caller decides about a token; iss, aud, iat, exp and jti are the service's. */
 export interface Hs256Claims {
@@ -21,7 +23,7 @@ export interface Hs256Claims {
  * same Redis denylist the guard reads (libs/contract keys), so logout works as with the issuer's tokens.
  */
 @Injectable()
-export class Hs256TokenService implements OnApplicationShutdown {
+export class Hs256TokenService implements OnModuleInit, OnApplicationShutdown {
   private readonly keys: ReturnType<typeof redisKeys>;
 
   constructor(
@@ -64,6 +66,20 @@ export class Hs256TokenService implements OnApplicationShutdown {
     const { jti, exp } = typeof token === 'string' ? await this.verifier.verify(token) : token;
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000) + REVOCATION_TTL_MARGIN_SECONDS);
     await this.redis.set(this.keys.deniedJti(jti), '1', 'EX', ttl);
+  }
+
+  /** Waits for the Redis connection, bounded: without it every request would answer 503 until it is up. */
+  async onModuleInit(): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.status === 'ready' || typeof redis.once !== 'function') return;
+    const ready = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), STARTUP_REDIS_WAIT_MS);
+      redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    if (!ready) new Logger('Hs256Tokens').warn('Redis not reachable yet; answering 503 until it is');
   }
 
   async onApplicationShutdown(): Promise<void> {
