@@ -8,6 +8,7 @@ const moduleNameMapper = {
   // Nest-free files of the platform lib, for code that must load without Nest (the guard's plain-Node entry).
   '^@app/platform/(.*)$': '<rootDir>/libs/platform/src/$1',
   '^@app/service-kit$': '<rootDir>/libs/service-kit/src',
+  '^@app/hs256-tokens$': '<rootDir>/libs/hs256-tokens/src',
 };
 const transform = {
   '^.+\\.ts$': ['ts-jest', {}],

@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 
 /**
  * The architecture's import rules, checked on every file: libs never import apps, no app imports
- * another, apps reach libs only through their barrels, and the guard library holds no signing code.
+ * another, apps reach libs only through their barrels, and the guard library holds no signing code
+ * (the single-service HS256 mode signs in libs/hs256-tokens, layered on top of the guard).
  * Its `testing` entry point does sign (test keys), so only specs and the entry point itself may import it.
  */
 const root = join(__dirname, '..');
@@ -97,6 +98,21 @@ describe('module boundaries', () => {
   it('the guard library holds no signing code', () => {
     const signing = /\b(SignJWT|CompactSign|createSign|generateKeyPair(Sync)?|privateKey)\b|\bcrypto\.sign\(|\bsign\(/;
     const offending = libFiles.filter((file) => file.startsWith('libs/auth-guard/') && !inGuardTesting(file) && signing.test(readFileSync(join(root, file), 'utf8')));
+    expect(offending).toEqual([]);
+  });
+
+  it('HMAC signing lives in libs/hs256-tokens alone, which builds on the guard and contract and is built on by no lib', () => {
+    const HS256_LIB = 'libs/hs256-tokens/';
+    const hs256Files = libFiles.filter((file) => file.startsWith(HS256_LIB));
+    expect(hs256Files.length).toBeGreaterThan(3);
+    const allowedLibs = new Set(['@app/auth-guard', '@app/contract', '@app/platform']);
+    const offending = [
+      ...hs256Files.flatMap((file) => importsOf(file).filter((spec) => spec.startsWith('@app/') && !allowedLibs.has(spec)).map((spec) => `${file} -> ${spec}`)),
+      // The layering runs one way: no other lib depends on the HS256 mode, and only it loads @nestjs/jwt.
+      ...libFiles
+        .filter((file) => !file.startsWith(HS256_LIB))
+        .flatMap((file) => importsOf(file).filter((spec) => spec === '@app/hs256-tokens' || spec.startsWith('@nestjs/jwt') || (spec.startsWith('.') && resolveRelative(file, spec).startsWith(HS256_LIB))).map((spec) => `${file} -> ${spec}`)),
+    ];
     expect(offending).toEqual([]);
   });
 

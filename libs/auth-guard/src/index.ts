@@ -40,3 +40,8 @@ export type { CookieTokenOptions } from './http/cookie-token.extractor';
 export * from './passport';
 export { refusalFor } from './http/refusal';
 export type { Refusal, RefusalContext } from './http/refusal';
+/** Building blocks for a verifier whose signature primitive lives elsewhere (the HS256 mode): the same header and claim checks. */
+export { readAccessTokenHeader } from './verify/jws-header';
+export type { AccessTokenHeader } from './verify/jws-header';
+export { claimsOfSignedToken } from './verify/signed-claims';
+export type { ClaimsPolicy } from './verify/claims.check';

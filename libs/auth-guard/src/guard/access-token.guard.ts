@@ -26,7 +26,8 @@ export class AccessTokenGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly verifier: AccessTokenVerifier,
+    // Any verifier with this one method: the HS256 mode (@app/hs256-tokens) runs this very guard over its own.
+    @Inject(AccessTokenVerifier) private readonly verifier: Pick<AccessTokenVerifier, 'verify'>,
     private readonly metrics: GuardMetrics,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedGuardOptions,
     @Optional() private readonly revocation?: RevocationChecker,

@@ -1,9 +1,8 @@
 import type { AccessTokenClaims } from '@app/contract';
 import type { KeySource, VerificationKey } from '../keys/key-source';
-import { checkClaims } from './claims.check';
-import { AccessTokenHeader, decodeCanonical, decodeSegment, readAccessTokenHeader } from './jws-header';
+import { AccessTokenHeader, decodeCanonical, readAccessTokenHeader } from './jws-header';
 import { checkSignature } from './signature.check';
-import { PAYLOAD_MAX_DEPTH } from './strict-segments';
+import { claimsOfSignedToken } from './signed-claims';
 import { VerificationError } from './verification.error';
 
 export interface VerifierPolicy {
@@ -38,13 +37,11 @@ export class AccessTokenVerifier {
     const header = readAccessTokenHeader(token);
     const key = await this.resolveKey(header);
 
-    const firstDot = token.indexOf('.');
     const lastDot = token.lastIndexOf('.');
     checkSignature(header.alg, key.key, token.slice(0, lastDot), decodeCanonical(token.slice(lastDot + 1)));
     // Only once the signature holds: unauthenticated bytes never reach the payload's JSON scan.
-    const payload = decodeSegment(token.slice(firstDot + 1, lastDot), PAYLOAD_MAX_DEPTH);
     const nowSeconds = Math.floor((this.policy.now?.() ?? Date.now()) / 1000);
-    return checkClaims(payload, this.policy, nowSeconds);
+    return claimsOfSignedToken(token, this.policy, nowSeconds);
   }
 
   /** The key a checked header names, pinned to its algorithm; also the Passport strategy's key provider. */
