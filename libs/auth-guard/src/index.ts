@@ -44,3 +44,6 @@ export { bearerEnvelope, isBearerEnvelope } from './rpc/bearer-envelope';
 export type { BearerEnvelope } from './rpc/bearer-envelope';
 export { withBearer, natsBearerRecord, grpcBearerMetadata, bearerMessage, sendWithToken, emitWithToken } from './client/outgoing-token';
 export type { TokenSource } from './client/outgoing-token';
+export { AuthenticatedWsAdapter } from './ws/authenticated-ws.adapter';
+export { BEARER_SUBPROTOCOL, extractHandshakeToken } from './ws/handshake-token';
+export { POLICY_VIOLATION } from './ws/connection-watch';

@@ -17,8 +17,14 @@ export const redisKeys = (prefix: string) => ({
   revocationSeeding: `${prefix}revocation:seeding`,
 });
 
-/** Messages on the events channel; guards act on them at once. */
+/**
+ * Messages on the events channel; guards act on them at once. Request-by-request checks read Redis and need no event;
+ * `session-ended` and `token-denied` are for what outlives a request (WebSocket connections), which must close when
+ * their token is revoked. Listeners ignore types they do not know.
+ */
 export type IssuerEvent =
   | { type: 'keys-changed' }
   | { type: 'key-revoked'; kid: string }
-  | { type: 'subject-cutoff'; sub: string; at: number };
+  | { type: 'subject-cutoff'; sub: string; at: number }
+  | { type: 'session-ended'; sid: string }
+  | { type: 'token-denied'; jti: string };
