@@ -1,10 +1,11 @@
 import { Global, Module } from '@nestjs/common';
-import { KEY_EVENTS, KEY_SOURCE } from './auth-guard.constants';
+import { KEY_EVENTS, KEY_SOURCE, RESOLVED_OPTIONS } from './auth-guard.constants';
 import { AuthGuardHealth } from './auth-guard.health';
 import { AuthGuardLifecycle } from './auth-guard.lifecycle';
 import { ConfigurableModuleClass } from './auth-guard.module-definition';
 import { AUTH_GUARD_PROVIDERS } from './auth-guard.providers';
 import { GuardMetrics } from './guard/guard.metrics';
+import { RevocationChecker } from './revocation/revocation.checker';
 import { AccessTokenVerifier } from './verify/access-token.verifier';
 
 /**
@@ -16,6 +17,8 @@ import { AccessTokenVerifier } from './verify/access-token.verifier';
 @Global()
 @Module({
   providers: [...AUTH_GUARD_PROVIDERS, AuthGuardLifecycle, AuthGuardHealth],
-  exports: [AuthGuardHealth, AccessTokenVerifier, GuardMetrics, KEY_SOURCE, KEY_EVENTS],
+  // RESOLVED_OPTIONS and RevocationChecker let `@UseGuards(AccessTokenGuard)` resolve in a gateway's module: Nest applies
+  // no global guard to WebSocket gateways, and an unresolved (optional) RevocationChecker would silently skip revocation.
+  exports: [AuthGuardHealth, AccessTokenVerifier, GuardMetrics, KEY_SOURCE, KEY_EVENTS, RESOLVED_OPTIONS, RevocationChecker],
 })
 export class AuthGuardModule extends ConfigurableModuleClass {}

@@ -6,6 +6,7 @@ import { ACCESS_TOKEN_TYPE, AccessTokenClaims, redisKeys, REVOCATION_TTL_MARGIN_
 import { HS256, HS256_OPTIONS, HS256_REDIS } from './hs256.constants';
 import { Hs256TokenVerifier } from './hs256-token.verifier';
 import type { ResolvedHs256Options } from './hs256-tokens.options';
+import { Hs256Error } from './hs256.error';
 
 const STARTUP_REDIS_WAIT_MS = 2000;
 
@@ -37,9 +38,9 @@ export class Hs256TokenService implements OnModuleInit, OnApplicationShutdown {
 
   sign(claims: Hs256Claims): string {
     const { sub, roles = [], scope = '', client_id: clientId, sid } = claims;
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) throw new TypeError('sub must be a string of 1-256 characters');
-    if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) throw new TypeError('roles must be strings');
-    if (typeof scope !== 'string') throw new TypeError('scope must be a string');
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) throw new Hs256Error('ERR_HS256_CLAIMS_INVALID', 'sub must be a string of 1-256 characters');
+    if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) throw new Hs256Error('ERR_HS256_CLAIMS_INVALID', 'roles must be strings');
+    if (typeof scope !== 'string') throw new Hs256Error('ERR_HS256_CLAIMS_INVALID', 'scope must be a string');
     const now = Math.floor(Date.now() / 1000);
     const payload = {
       iss: this.options.issuer,
@@ -62,7 +63,7 @@ export class Hs256TokenService implements OnModuleInit, OnApplicationShutdown {
    * string is verified first (a forged one never reaches Redis); claims are taken as verified (@CurrentUser()).
    */
   async revoke(token: string | Pick<AccessTokenClaims, 'jti' | 'exp'>): Promise<void> {
-    if (!this.redis) throw new Error('Hs256TokensModule: revoke needs the redis option');
+    if (!this.redis) throw new Hs256Error('ERR_HS256_NO_REDIS', 'Hs256TokensModule: revoke needs the redis option');
     const { jti, exp } = typeof token === 'string' ? await this.verifier.verify(token) : token;
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000) + REVOCATION_TTL_MARGIN_SECONDS);
     await this.redis.set(this.keys.deniedJti(jti), '1', 'EX', ttl);

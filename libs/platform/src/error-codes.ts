@@ -76,6 +76,9 @@ export type ClientCredentialsFailure =
 /** The guard library's testing entry point used in a way it cannot serve. */
 export type TestingFailure = 'ERR_NO_FREE_PORT' | 'ERR_TEST_KEY_IN_USE';
 
+/** The single-service HS256 mode asked to sign claims it cannot, or to revoke without its Redis. */
+export type Hs256Failure = 'ERR_HS256_CLAIMS_INVALID' | 'ERR_HS256_NO_REDIS';
+
 /** A process that cannot start or a command line that cannot run: one line, then exit. */
 export type StartupFailure = 'ERR_CONFIG' | 'ERR_START' | 'ERR_USAGE';
 
@@ -93,5 +96,6 @@ export type ErrorCode =
   | IssuerFetchFailure
   | ClientCredentialsFailure
   | TestingFailure
+  | Hs256Failure
   | StartupFailure
   | BodyFailure;

@@ -30,6 +30,7 @@ export class RevocationWriter {
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000)) + REVOCATION_TTL_MARGIN_SECONDS;
     await this.journal.recordJti(jti, ttl, manager);
     await this.guarded(() => this.redis.setex(this.keys.deniedJti(jti), ttl, '1'));
+    await this.publish({ type: 'token-denied', jti });
   }
 
   /** Refuses every access token minted for the session (refresh family) `sid`, for as long as one can live. */
@@ -37,6 +38,7 @@ export class RevocationWriter {
     const ttl = this.config.accessTokenTtl + REVOCATION_TTL_MARGIN_SECONDS;
     await this.journal.recordJti(`${ENDED_SESSION_MARK}${sid}`, ttl);
     await this.guarded(() => this.redis.setex(this.keys.endedSession(sid), ttl, '1'));
+    await this.publish({ type: 'session-ended', sid });
   }
 
   /** Refuses every token of `sub` issued at or before `at` (seconds), for as long as such a token can live. */
