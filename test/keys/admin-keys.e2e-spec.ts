@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Client } from 'pg';
-import { KEY_LOCK } from '../../apps/auth-issuer/src/keys/signing-key.store';
+import { KEY_LOCK } from '../../apps/auth-issuer/src/keys/store/signing-key.store';
 import { call, decodeJwt, login } from '../support/http';
 import { adminKeys, byState, eventually, jwksKids, KeysSystem, startKeysSystem } from './support/keys-system';
 

@@ -1,6 +1,6 @@
 import { createPrivateKey, KeyObject, sign } from 'node:crypto';
 import { Client } from 'pg';
-import { decryptPrivateKey } from '../../apps/auth-issuer/src/keys/key-encryption';
+import { decryptPrivateKey } from '../../apps/auth-issuer/src/keys/material/key-encryption';
 import { b64url } from './http';
 
 /**

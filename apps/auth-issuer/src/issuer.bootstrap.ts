@@ -2,7 +2,7 @@ import { createHttpApp, listen, readCorsOrigins, readTrustProxy, redactUrl, Runn
 import { loadIssuerConfig } from './config/issuer.config';
 import { runMigrations } from './database/run-migrations';
 import { IssuerModule, IssuerOverrides } from './issuer.module';
-import { KeyRingWatch } from './keys/key-ring.watch';
+import { KeyRingWatch } from './keys/ring/key-ring.watch';
 
 /** Validates config, migrates the database, and starts the issuer's HTTP server. */
 export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverrides = {}): Promise<RunningApp> {

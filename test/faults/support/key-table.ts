@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { Client } from 'pg';
-import { decryptPrivateKey } from '../../../apps/auth-issuer/src/keys/key-encryption';
+import { decryptPrivateKey } from '../../../apps/auth-issuer/src/keys/material/key-encryption';
 
 export interface StoredKey {
   kid: string;

@@ -10,7 +10,7 @@ import { adminLogin, call } from '../../support/http';
 import { createRedisPrefix, createTestDatabase, TEST_REDIS_URL } from '../../support/test-stores';
 import { JwksCounter } from './jwks-counter';
 import { TestClock } from './test-clock';
-import type { KeyListing } from '../../../apps/auth-issuer/src/keys/key-listing';
+import type { KeyListing } from '../../../apps/auth-issuer/src/keys/http/key-listing';
 
 export const SERVICE_NAMES = ['orders-api', 'billing-api'] as const;
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../apps/auth-issuer/src/keys/clock';
+import type { Clock } from '../../../apps/auth-issuer/src/core/clock';
 
 /**
  * Real time plus an offset the test moves. The issuer's key lifecycle reads it through `now()`

@@ -1,6 +1,6 @@
 import { createHmac, createPrivateKey, KeyObject, sign } from 'node:crypto';
 import { Client } from 'pg';
-import { decryptPrivateKey } from '../../../apps/auth-issuer/src/keys/key-encryption';
+import { decryptPrivateKey } from '../../../apps/auth-issuer/src/keys/material/key-encryption';
 
 export const enc = (value: string | Buffer | object) =>
   Buffer.isBuffer(value) ? value.toString('base64url') : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');

@@ -1,11 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { parseArgs } from 'node:util';
 import { AuditLog } from '../audit/audit-log.service';
-import type { KeyActor } from '../keys/key-change.notifier';
-import { KeyImportService } from '../keys/key-import.service';
-import { listKeys } from '../keys/key-listing';
-import { KeyRotationService } from '../keys/key-rotation.service';
-import { SigningKeyStore } from '../keys/signing-key.store';
+import type { KeyActor } from '../keys/lifecycle/key-change.transaction';
+import { KeyImportService } from '../keys/lifecycle/key-import.service';
+import { listKeys } from '../keys/http/key-listing';
+import { KeyRotationService } from '../keys/lifecycle/key-rotation.service';
+import { SigningKeyStore } from '../keys/store/signing-key.store';
 import { UsersService } from '../users/users.service';
 import { readKeyInput, readSecretLine } from './cli-input';
 import { UsageError } from './usage.error';

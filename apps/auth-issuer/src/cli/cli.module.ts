@@ -1,41 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditLog } from '../audit/audit-log.service';
-import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { ENTITIES, typeOrmOptions } from '../database/typeorm.options';
-import { CLOCK, SYSTEM_CLOCK } from '../keys/clock';
-import { KEY_LIFECYCLE_PROVIDERS } from '../keys/issuer-keys.module';
-import { SigningKeyStore } from '../keys/signing-key.store';
-import { IssuerRedisModule } from '../redis/redis.module';
-import { PasswordHasher } from '../users/password.hasher';
-import { UsersService } from '../users/users.service';
-
-@Module({})
-class CliConfigModule {}
+import type { IssuerConfig } from '../config/issuer.config';
+import { IssuerCoreModule } from '../core/issuer-core.module';
+import { KeyLifecycleModule } from '../keys/lifecycle/key-lifecycle.module';
+import { UsersModule } from '../users/users.module';
 
 /**
- * The operator CLI's slice of the issuer: the same services that change keys and users, on the same
- * database and lock, without HTTP, key ring, scheduler or demo users. Replicas hear of its changes on Redis.
+ * The operator CLI's slice of the issuer: the server's core (config, database, Redis, audit, key store) and the
+ * same services that change keys and users, on the same database and lock, without HTTP, key ring, scheduler or
+ * demo users. Replicas hear of its changes on Redis.
  */
 @Module({})
 export class CliModule {
   static forConfig(config: IssuerConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [
-        { module: CliConfigModule, global: true, providers: [{ provide: ISSUER_CONFIG, useValue: config }], exports: [ISSUER_CONFIG] },
-        TypeOrmModule.forRoot({ ...typeOrmOptions(config.databaseUrl), logging: ['error'] }),
-        TypeOrmModule.forFeature(ENTITIES),
-        IssuerRedisModule,
-      ],
-      providers: [
-        SigningKeyStore,
-        { provide: CLOCK, useValue: SYSTEM_CLOCK },
-        AuditLog,
-        PasswordHasher,
-        UsersService,
-        ...KEY_LIFECYCLE_PROVIDERS,
-      ],
+      imports: [IssuerCoreModule.forConfig(config, { databaseLogging: ['error'] }), UsersModule, KeyLifecycleModule.withoutKeyRing()],
     };
   }
 }

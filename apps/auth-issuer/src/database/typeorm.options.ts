@@ -1,6 +1,6 @@
 import { DataSourceOptions } from 'typeorm';
 import { UserEntity } from '../users/user.entity';
-import { SigningKeyEntity } from '../keys/signing-key.entity';
+import { SigningKeyEntity } from '../keys/store/signing-key.entity';
 import { RefreshTokenEntity } from '../refresh/refresh-token.entity';
 import { InitialSchema1764150000000 } from './migrations/1764150000000-initial-schema';
 import { AuditEvents1764150100000 } from './migrations/1764150100000-audit-events';

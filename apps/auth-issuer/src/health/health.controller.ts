@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import { Public } from '@app/auth-guard';
-import { ISSUER_REDIS } from '../redis/redis.module';
+import { ISSUER_REDIS } from '../redis/issuer-redis';
 
 @Controller('health')
 export class HealthController {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { ACCESS_TOKEN_TYPE, AccessTokenClaims, REQUIRED_ACCESS_TOKEN_CLAIMS } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { IssuerKeySource } from '../keys/issuer-key.source';
+import { IssuerKeySource } from '../keys/ring/issuer-key.source';
 
 const MAX_TOKEN_LENGTH = 16_384;
 const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

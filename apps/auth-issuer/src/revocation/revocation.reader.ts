@@ -4,7 +4,7 @@ import type { AccessTokenClaims } from '@app/contract';
 import { isRevocationStoreUnseeded, RevocationChecker, VerificationError } from '@app/auth-guard';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
-import { ISSUER_REDIS } from '../redis/redis.module';
+import { ISSUER_REDIS } from '../redis/issuer-redis';
 import { RevocationJournal } from './revocation.journal';
 
 /**

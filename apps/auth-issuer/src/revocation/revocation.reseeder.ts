@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import { redisKeys } from '@app/contract';
 import { FaultError } from '@app/platform';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { ISSUER_REDIS } from '../redis/redis.module';
+import { ISSUER_REDIS } from '../redis/issuer-redis';
 import { ENDED_SESSION_MARK, RevocationJournal } from './revocation.journal';
 
 /** How often the issuer checks that Redis still holds the seed marker. */

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { encodeIssuerEvent, IssuerEvent, redisKeys, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
-import { ISSUER_REDIS } from '../redis/redis.module';
+import { ISSUER_REDIS } from '../redis/issuer-redis';
 import { ENDED_SESSION_MARK, RevocationJournal } from './revocation.journal';
 
 /**

@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import { AuditLog } from '../audit/audit-log.service';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
-import { ISSUER_REDIS } from '../redis/redis.module';
+import { ISSUER_REDIS } from '../redis/issuer-redis';
 import { FailureThrottle } from './failure-throttle';
 
 /**

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { ACCESS_TOKEN_TYPE } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { SigningKeysService } from '../keys/signing-keys.service';
+import { SigningKeysService } from '../keys/ring/signing-keys.service';
 import { IssuerError } from '../errors/issuer.error';
 
 export interface AccessTokenSubject {

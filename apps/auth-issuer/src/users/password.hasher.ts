@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
-import { HashSlots } from '../throttle/hash-slots';
+import { HashSlots } from './hash-slots';
 
 /** Longest accepted password in bytes; longer input is refused before any hashing work. */
 export const MAX_PASSWORD_BYTES = 1024;

@@ -1,6 +1,6 @@
 import { isIdle, planTick, TickPlan } from './key-plan';
 import type { KeyTiming } from './key-timing';
-import type { SigningKeyEntity } from './signing-key.entity';
+import type { SigningKeyEntity } from '../store/signing-key.entity';
 
 const MIN = 60_000;
 const timing: KeyTiming = { rotationIntervalMs: 24 * 60 * MIN, leadMs: 60 * MIN, minPublicationMs: 5 * MIN, removalDelayMs: 17 * MIN };

@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPair as generateNodeKeyPair, KeyObject, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { exportJWK } from 'jose';
-import type { SigningAlgorithm } from '../config/issuer.config';
+import type { SigningAlgorithm } from '../../config/issuer.config';
 
 export interface GeneratedKeyPair {
   kid: string;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { KeyEventsPublisher } from './key-events.publisher';
+import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
+import { KeyEventsPublisher } from '../events/key-events.publisher';
 import { SigningKeysService } from './signing-keys.service';
 
 /**

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { IssuerError } from '../errors/issuer.error';
-import { CLOCK, Clock } from './clock';
-import { KeyActor, KeyChange, KeyChangeNotifier } from './key-change.notifier';
-import { ImportKeyRequest, readImportedKey } from './key-import.parser';
-import { keyPairOf } from './key-pair.factory';
+import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
+import { IssuerError } from '../../errors/issuer.error';
+import { CLOCK, Clock } from '../../core/clock';
+import { KeyActor, KeyChange, KeyChangeTransaction } from './key-change.transaction';
+import { ImportKeyRequest, readImportedKey } from '../material/key-import.parser';
+import { keyPairOf } from '../material/key-pair.factory';
 import { activationTime, pendingInOrder } from './key-plan';
 import { KeyRotationService } from './key-rotation.service';
 import { keyTiming, later, plus } from './key-timing';
-import type { KeyState } from './signing-key.entity';
-import { SigningKeyStore } from './signing-key.store';
+import type { KeyState } from '../store/signing-key.entity';
+import { SigningKeyStore } from '../store/signing-key.store';
 
 export interface ImportResult {
   kid: string;
@@ -28,7 +28,7 @@ export class KeyImportService {
   constructor(
     private readonly store: SigningKeyStore,
     private readonly rotation: KeyRotationService,
-    private readonly notifier: KeyChangeNotifier,
+    private readonly keyChange: KeyChangeTransaction,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -38,7 +38,7 @@ export class KeyImportService {
     const pair = await keyPairOf(privateKey, kid, alg);
     const timing = keyTiming(this.config);
     let result: ImportResult | undefined;
-    await this.notifier.run(actor, async (manager) => {
+    await this.keyChange.run(actor, async (manager) => {
       const now = this.clock.now();
       if (await this.store.findByKid(manager, kid)) throw new IssuerError('conflict', `a key with kid ${kid} exists`);
       const same = await this.store.findSameKeyMaterial(manager, pair.publicJwk);

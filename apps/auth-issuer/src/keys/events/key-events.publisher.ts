@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { encodeIssuerEvent, IssuerEvent, redisKeys } from '@app/contract';
-import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { ISSUER_REDIS } from '../redis/redis.module';
+import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
+import { ISSUER_REDIS } from '../../redis/issuer-redis';
 
 /**
  * Announces key changes on the events channel every issuer replica and guard listens to. Best effort:

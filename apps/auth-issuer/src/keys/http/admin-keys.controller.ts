@@ -1,13 +1,13 @@
 import { Body, Get, HttpCode, Param, Post } from '@nestjs/common';
 import type { AccessTokenClaims } from '@app/contract';
 import { CurrentUser } from '@app/auth-guard';
-import { AdminController } from '../admin/admin-api.decorator';
-import type { KeyActor } from './key-change.notifier';
-import { parseImportKeyRequest } from './key-import.parser';
-import { ImportResult, KeyImportService } from './key-import.service';
-import { KeyRotationService, RotationResult } from './key-rotation.service';
+import { AdminController } from '../../admin/admin-api.decorator';
+import type { KeyActor } from '../lifecycle/key-change.transaction';
+import { parseImportKeyRequest } from '../material/key-import.parser';
+import { ImportResult, KeyImportService } from '../lifecycle/key-import.service';
+import { KeyRotationService, RotationResult } from '../lifecycle/key-rotation.service';
 import { KeyListing, listKeys } from './key-listing';
-import { SigningKeyStore } from './signing-key.store';
+import { SigningKeyStore } from '../store/signing-key.store';
 
 const actor = (claims: AccessTokenClaims): KeyActor => ({ subject: claims.sub, via: 'api' });
 

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type Redis from 'ioredis';
 import { IssuerEvent, redisKeys } from '@app/contract';
 import { createRedisClient, IssuerEventsSubscription } from '@app/platform';
-import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { SigningKeysService } from './signing-keys.service';
+import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
+import { SigningKeysService } from '../ring/signing-keys.service';
 
 /**
  * Reloads this replica's key ring as soon as any replica (or the CLI) announces a key change, so a new

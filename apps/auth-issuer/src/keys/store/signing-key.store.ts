@@ -4,10 +4,10 @@ import { createPrivateKey, KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, JWK } from 'jose';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { FaultError } from '@app/platform';
-import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { IssuerError } from '../errors/issuer.error';
-import { decryptPrivateKey, encryptPrivateKey } from './key-encryption';
-import type { GeneratedKeyPair } from './key-pair.factory';
+import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
+import { IssuerError } from '../../errors/issuer.error';
+import { decryptPrivateKey, encryptPrivateKey } from '../material/key-encryption';
+import type { GeneratedKeyPair } from '../material/key-pair.factory';
 import { KeyOrigin, KeyState, SigningKeyEntity } from './signing-key.entity';
 
 const PUBLISHED_STATES: KeyState[] = ['pending', 'active', 'retired'];

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
+import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
 import { KeyRotationService } from './key-rotation.service';
 
 export const KEY_LIFECYCLE_INTERVAL = 'signing-key-lifecycle';

@@ -1,4 +1,4 @@
-import type { IssuerConfig } from '../config/issuer.config';
+import type { IssuerConfig } from '../../config/issuer.config';
 
 /** The lifecycle's durations in milliseconds, derived once from config. */
 export interface KeyTiming {

@@ -1,11 +1,11 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditLog } from '../audit/audit-log.service';
-import type { AuditDetails, AuditEventType } from '../audit/audit-event.types';
-import { IssuerError } from '../errors/issuer.error';
-import { KeyEventsPublisher } from './key-events.publisher';
-import { SigningKeyStore } from './signing-key.store';
-import { SigningKeysService } from './signing-keys.service';
+import { AuditLog } from '../../audit/audit-log.service';
+import type { AuditDetails, AuditEventType } from '../../audit/audit-event.types';
+import { IssuerError } from '../../errors/issuer.error';
+import { KeyEventsPublisher } from '../events/key-events.publisher';
+import { SigningKeyStore } from '../store/signing-key.store';
+import { SigningKeysService } from '../ring/signing-keys.service';
 
 /** One committed state change of one key, as it goes to the audit log. */
 export interface KeyChange {
@@ -26,7 +26,7 @@ export interface KeyActor {
  * commit this replica swaps its key ring at once and the others and the guards are told over Redis.
  */
 @Injectable()
-export class KeyChangeNotifier {
+export class KeyChangeTransaction {
   private readonly logger = new Logger('KeyChanges');
 
   constructor(

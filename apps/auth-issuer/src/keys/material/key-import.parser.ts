@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
-import type { SigningAlgorithm } from '../config/issuer.config';
-import { IssuerError } from '../errors/issuer.error';
+import type { SigningAlgorithm } from '../../config/issuer.config';
+import { IssuerError } from '../../errors/issuer.error';
 
 export interface ImportKeyRequest {
   kid?: string;

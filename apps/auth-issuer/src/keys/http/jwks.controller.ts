@@ -2,8 +2,8 @@ import { Controller, Get, Headers, HttpCode, Inject, Res } from '@nestjs/common'
 import type { FastifyReply } from 'fastify';
 import { ISSUER_PATHS } from '@app/contract';
 import { Public } from '@app/auth-guard';
-import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { SigningKeysService } from './signing-keys.service';
+import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
+import { SigningKeysService } from '../ring/signing-keys.service';
 
 /**
  * The JWKS from memory. Its max-age (JWKS_MAX_AGE) is kept below the pending-key lead time by config

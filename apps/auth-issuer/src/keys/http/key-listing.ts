@@ -1,4 +1,4 @@
-import type { SigningKeyEntity } from './signing-key.entity';
+import type { SigningKeyEntity } from '../store/signing-key.entity';
 
 /** What operators see of a key (API and CLI): identity, state and dates, never key material. */
 export interface KeyListing {

@@ -1,5 +1,5 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
-import type { SigningKeyEntity } from './signing-key.entity';
+import type { SigningKeyEntity } from '../store/signing-key.entity';
 
 export interface ActiveSigner {
   kid: string;

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
-import { IssuerError } from '../errors/issuer.error';
-import { CLOCK, Clock } from './clock';
-import { KeyActor, KeyChange, KeyChangeNotifier } from './key-change.notifier';
-import { GeneratedKeyPair, generateKeyPair } from './key-pair.factory';
+import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
+import { IssuerError } from '../../errors/issuer.error';
+import { CLOCK, Clock } from '../../core/clock';
+import { KeyActor, KeyChange, KeyChangeTransaction } from './key-change.transaction';
+import { GeneratedKeyPair, generateKeyPair } from '../material/key-pair.factory';
 import { isIdle, pendingInOrder, planTick } from './key-plan';
 import { keyTiming, KeyTiming, plus } from './key-timing';
-import { SigningKeyEntity } from './signing-key.entity';
-import { SigningKeyStore } from './signing-key.store';
+import { SigningKeyEntity } from '../store/signing-key.entity';
+import { SigningKeyStore } from '../store/signing-key.store';
 
 export interface RotationResult {
   /** The key that signs from now on. */
@@ -30,7 +30,7 @@ export class KeyRotationService {
 
   constructor(
     private readonly store: SigningKeyStore,
-    private readonly notifier: KeyChangeNotifier,
+    private readonly keyChange: KeyChangeTransaction,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
@@ -39,7 +39,7 @@ export class KeyRotationService {
 
   /** Applies whatever is due now: activation of the next key, removal of expired ones, publication of the next one. */
   async tick(actor: KeyActor): Promise<KeyChange[]> {
-    return this.notifier.run(actor, (manager) => this.applyDue(manager, this.clock.now()));
+    return this.keyChange.run(actor, (manager) => this.applyDue(manager, this.clock.now()));
   }
 
   /**
@@ -52,7 +52,7 @@ export class KeyRotationService {
     let result: RotationResult | undefined;
     // Generated before taking the lock, so concurrent rotations wait for each other's row updates only.
     const nextPair = await generateKeyPair(this.config.signingAlgorithm);
-    await this.notifier.run(actor, async (manager) => {
+    await this.keyChange.run(actor, async (manager) => {
       const now = this.clock.now();
       const done = await this.applyDue(manager, now);
       const [next] = pendingInOrder(await this.store.findPublished(manager), this.timing);
@@ -91,7 +91,7 @@ export class KeyRotationService {
       signer = (await this.store.findPublished(manager)).find((r) => r.state === 'active')?.kid ?? '';
       return done;
     };
-    await this.notifier.run(actor, revokeNow, [kid]);
+    await this.keyChange.run(actor, revokeNow, [kid]);
     return { revoked: kid, kid: signer };
   }
 

@@ -1,8 +1,8 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash, KeyObject } from 'node:crypto';
 import { KeyRing } from './key-ring';
-import type { SigningKeyEntity } from './signing-key.entity';
-import { SigningKeyStore } from './signing-key.store';
+import type { SigningKeyEntity } from '../store/signing-key.entity';
+import { SigningKeyStore } from '../store/signing-key.store';
 
 /**
  * Holds the current KeyRing in memory: signing and the JWKS never touch the database per request.

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
-import { IssuerError } from '../errors/issuer.error';
-import { issuerErrorCodeOf } from '../../../../test/support/issuer-error-code';
+import { IssuerError } from '../../errors/issuer.error';
+import { issuerErrorCodeOf } from '../../../../../test/support/issuer-error-code';
 import { parseImportKeyRequest, readImportedKey } from './key-import.parser';
 
 const pem = (key: KeyObject, type: 'pkcs8' | 'pkcs1' | 'sec1' = 'pkcs8') => key.export({ format: 'pem', type } as never).toString();

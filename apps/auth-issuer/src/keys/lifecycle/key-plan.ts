@@ -1,6 +1,6 @@
-import type { SigningAlgorithm } from '../config/issuer.config';
+import type { SigningAlgorithm } from '../../config/issuer.config';
 import { KeyTiming, later, plus } from './key-timing';
-import type { SigningKeyEntity } from './signing-key.entity';
+import type { SigningKeyEntity } from '../store/signing-key.entity';
 
 /**
  * What one lifecycle tick does, decided from the stored rows and the time alone: any replica,
