@@ -66,9 +66,8 @@ describe('issuer down or serving garbage JWKS', () => {
       const hitsBefore = front.hits;
       await sleep(COOLDOWN_MS + 50);
       // An unknown kid makes the guard refetch; the refetch meets the broken JWKS.
-      const started = Date.now();
       const provoke = await call('GET', `${serviceUrl}/me`, { token: forge.sign(system.issuerUrl, { aud: 'orders-api' }, { kid: `unknown-${mode}` }) });
-      expect({ mode, status: provoke.status, fetched: front.hits > hitsBefore, bounded: Date.now() - started < 3000 }).toEqual({ mode, status: 401, fetched: true, bounded: true });
+      expect({ mode, status: provoke.status, fetched: front.hits > hitsBefore }).toEqual({ mode, status: 401, fetched: true });
       const still = await call('GET', `${serviceUrl}/me`, { token: access_token });
       expect({ mode, status: still.status }).toEqual({ mode, status: 200 });
     }
@@ -88,9 +87,8 @@ describe('issuer down or serving garbage JWKS', () => {
     const started = await startGuarded(`${dead}/jwks.json`, system.issuerUrl);
     cold = started.nest;
     const { access_token } = await login(system.issuerUrl, 'alice', 'alice-password');
-    const t0 = Date.now();
     const result = await call('GET', `${started.url}/me`, { token: access_token });
-    expect({ status: result.status, retryAfter: result.headers.get('retry-after'), bounded: Date.now() - t0 < 3000 }).toEqual({ status: 503, retryAfter: expect.stringMatching(/^\d+$/), bounded: true });
+    expect({ status: result.status, retryAfter: result.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
     expect((await call('GET', `${started.url}/me`)).status).toBe(401);
     expect((await call('GET', `${started.url}/unmarked`)).status).toBe(401);
   });
