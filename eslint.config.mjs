@@ -16,6 +16,8 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       // Control characters are matched on purpose: header and realm validation refuses them.
       'no-control-regex': 'off',
+      // A server's callback reads the object it is later assigned to (`let proxy; ...; proxy = new ...`); const cannot express that.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
