@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { readConfigFile, sys } from 'typescript';
 
 /**
  * The architecture's import rules, checked on every file: libs never import apps, no app imports
  * another, apps reach libs only through their barrels, and the guard library holds no signing code
  * (the single-service HS256 mode signs in libs/hs256-tokens, layered on top of the guard).
  * Its `testing` entry point does sign (test keys), so only specs and the entry point itself may import it.
+ * The libs form layers (LAYERS): each imports only the libs below it.
  */
 const root = join(__dirname, '..');
 
@@ -24,7 +26,7 @@ const inGuardTesting = (file: string) => file.startsWith(GUARD_TESTING);
 
 function importsOf(file: string): string[] {
   const text = readFileSync(join(root, file), 'utf8');
-  return [...text.matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+  return [...text.matchAll(/(?:from|import|import\(|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
 }
 
 /** Imports that load code at run time (`import type` is erased by the compiler). */
@@ -62,6 +64,46 @@ function packagesLoadedBy(entry: string): [string, string][] {
 const appOf = (path: string) => /^apps\/([^/]+)\//.exec(path)?.[1];
 const resolveRelative = (file: string, spec: string) => relative(root, join(root, file, '..', spec));
 
+/** Each lib and the libs it may import: contract → platform → auth-guard → service-kit, and hs256-tokens on the guard. */
+const LAYERS: Record<string, readonly string[]> = {
+  contract: [],
+  platform: ['contract'],
+  'auth-guard': ['contract', 'platform'],
+  'service-kit': ['contract', 'platform', 'auth-guard'],
+  'hs256-tokens': ['contract', 'platform', 'auth-guard'],
+};
+const libOf = (path: string) => /^libs\/([^/]+)\//.exec(path)?.[1];
+
+/** The lib an import reaches, by `@app/<lib>[/<sub>]` alias or by relative path; undefined for anything else. */
+function libReachedBy(file: string, spec: string): string | undefined {
+  const alias = /^@app\/([^/]+)/.exec(spec);
+  if (alias) return alias[1];
+  return spec.startsWith('.') ? libOf(resolveRelative(file, spec)) : undefined;
+}
+
+/** A lib file's imports that break the layering: a lib not below its own, or another lib (or anything outside its own) by relative path. */
+function layeringViolations(file: string, specs: string[]): string[] {
+  const own = libOf(file);
+  if (own === undefined) return [];
+  const allowed = LAYERS[own] ?? [];
+  return specs
+    .filter((spec) => {
+      if (spec.startsWith('.') && !resolveRelative(file, spec).startsWith(`libs/${own}/`)) return true;
+      const target = libReachedBy(file, spec);
+      return target !== undefined && target !== own && !allowed.includes(target);
+    })
+    .map((spec) => `${file} -> ${spec}`);
+}
+
+/** The `@app/...` entries tsconfig declares: a lib's barrel, its named subpath entries, and wildcard roots (`@app/platform/`). */
+const declaredEntries = (() => {
+  const { config } = readConfigFile(join(root, 'tsconfig.json'), (path) => sys.readFile(path)) as { config: { compilerOptions: { paths: Record<string, string[]> } } };
+  const keys = Object.keys(config.compilerOptions.paths).filter((key) => key.startsWith('@app/'));
+  return { exact: new Set(keys.filter((key) => !key.endsWith('/*'))), wildcardRoots: keys.filter((key) => key.endsWith('/*')).map((key) => key.slice(0, -1)) };
+})();
+const isDeclaredEntry = (spec: string) => declaredEntries.exact.has(spec);
+const isUnderWildcard = (spec: string) => declaredEntries.wildcardRoots.some((prefix) => spec.startsWith(prefix) && !spec.slice(prefix.length).includes('/'));
+
 describe('module boundaries', () => {
   const libFiles = sources(join(root, 'libs'));
   const appFiles = sources(join(root, 'apps'));
@@ -81,15 +123,44 @@ describe('module boundaries', () => {
     expect(offending).toEqual([]);
   });
 
-  it('no app imports another app, and apps use lib barrels only', () => {
+  it('no app imports another app, and apps use lib barrels or declared subpath entries only', () => {
     const offending = appFiles.flatMap((file) =>
       importsOf(file)
         .filter((spec) => {
-          if (spec.startsWith('@app/')) return spec.split('/').length > 2;
+          if (spec.startsWith('@app/')) return !isDeclaredEntry(spec);
           if (!spec.startsWith('.')) return false;
           const target = resolveRelative(file, spec);
           return target.startsWith('libs/') || (target.startsWith('apps/') && appOf(target) !== appOf(file));
         })
+        .map((spec) => `${file} -> ${spec}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('every lib has a place in the layering', () => {
+    const libs = readdirSync(join(root, 'libs')).filter((name) => statSync(join(root, 'libs', name)).isDirectory());
+    expect(libs.sort()).toEqual(Object.keys(LAYERS).sort());
+  });
+
+  it('each lib imports only the libs below it, barrel or subpath, code and specs alike', () => {
+    const offending = [...libFiles, ...libSpecs].flatMap((file) => layeringViolations(file, importsOf(file)));
+    expect(offending).toEqual([]);
+  });
+
+  it('the layering check flags imports upward, sideways, through subpaths and by relative path', () => {
+    const planted = layeringViolations('libs/contract/src/x.ts', ['@app/platform', '@app/platform/app-error', '../../platform/src/app-error', '../../../apps/auth-issuer/src/main']);
+    expect(planted).toHaveLength(4);
+    expect(layeringViolations('libs/platform/src/x.ts', ['@app/auth-guard', '@app/service-kit', '@app/hs256-tokens'])).toHaveLength(3);
+    expect(layeringViolations('libs/auth-guard/src/x.ts', ['@app/service-kit', '@app/hs256-tokens', '@app/contract', '@app/platform/app-error', './y'])).toHaveLength(2);
+    expect(layeringViolations('libs/service-kit/src/x.ts', ['@app/hs256-tokens', '@app/auth-guard', '@app/auth-guard/node'])).toHaveLength(1);
+    expect(layeringViolations('libs/hs256-tokens/src/x.ts', ['@app/service-kit', '@app/auth-guard/testing'])).toHaveLength(1);
+  });
+
+  it('every @app import names an entry tsconfig declares (a barrel, a named subpath, or a file under a wildcard root)', () => {
+    const everywhere = [...tsFiles(join(root, 'apps')), ...tsFiles(join(root, 'libs')), ...tsFiles(join(root, 'scripts')), ...tsFiles(join(root, 'test')), ...tsFiles(join(root, 'bench'))];
+    const offending = everywhere.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith('@app/') && !isDeclaredEntry(spec) && !isUnderWildcard(spec))
         .map((spec) => `${file} -> ${spec}`),
     );
     expect(offending).toEqual([]);

@@ -41,7 +41,7 @@ describe('config validated before listen', () => {
   it.each(cases)('%s with %j exits 1 naming %s', (app, overrides, variable) => {
     const env: Record<string, string | undefined> = { ...base, ...overrides };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-    const run = spawnSync(process.execPath, [entry(app)], { env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 15_000 });
+    const run = spawnSync(process.execPath, [entry(app)], { env, encoding: 'utf8', timeout: 15_000 });
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);

@@ -25,7 +25,7 @@ export async function createScratchDatabase(serverUrl: string, label = 'bench'):
 }
 
 /** A key prefix of its own (random, starting with `label`) on the given Redis, its keys deleted by `cleanup()`. */
-export async function createScratchPrefix(redisUrl: string, label = 'bench'): Promise<{ prefix: string; cleanup(): Promise<void> }> {
+export async function createScratchPrefix(redisUrl: string, label = 'bench'): Promise<{ prefix: string; cleanup: () => Promise<void> }> {
   const prefix = `${label}-${randomBytes(6).toString('hex')}:`;
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
   try {
@@ -33,7 +33,7 @@ export async function createScratchPrefix(redisUrl: string, label = 'bench'): Pr
     await redis.ping();
   } catch (error) {
     redis.disconnect();
-    throw new Error(`Redis is required at ${redisUrl}: ${(error as Error).message}`);
+    throw new Error(`Redis is required at ${redisUrl}: ${(error as Error).message}`, { cause: error });
   }
   return {
     prefix,

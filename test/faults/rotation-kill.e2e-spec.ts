@@ -64,7 +64,7 @@ describe('the issuer killed at every step of a key change', () => {
     const started = await Promise.allSettled([FaultLane.start(tickFor(ROUNDS[0])), FaultLane.start(tickFor(ROUNDS[1]))]);
     for (const result of started) if (result.status === 'fulfilled') lanes.push(result.value);
     const failed = started.find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    if (failed) throw failed.reason;
   });
   afterAll(async () => {
     await Promise.all(lanes.map((lane) => lane.stop()));

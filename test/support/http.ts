@@ -2,7 +2,7 @@ export interface HttpResult {
   status: number;
   headers: Headers;
   text: string;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect arbitrary JSON
+  body: any; // tests inspect arbitrary JSON
 }
 
 export interface CallOptions {

@@ -15,6 +15,6 @@ export function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** A key prefix of its own for this run; keys under it are deleted afterwards. Fails loudly when Redis is absent. */
-export function createRedisPrefix(): Promise<{ prefix: string; cleanup(): Promise<void> }> {
+export function createRedisPrefix(): Promise<{ prefix: string; cleanup: () => Promise<void> }> {
   return createScratchPrefix(TEST_REDIS_URL, 'test');
 }

@@ -72,7 +72,7 @@ export async function startTestSystem(
     issuerEnv,
     serviceEnv,
     stopIssuer: async () => {
-      const running = apps.indexOf(issuer!);
+      const running = apps.indexOf(issuer);
       if (running >= 0) await apps.splice(running, 1)[0].close();
     },
     stop,

@@ -84,11 +84,14 @@ describe.each(['tcp', 'redis', 'nats'] as const)('guard over %s', (transport) =>
   });
 });
 
+/** A unary method of the probe's generated client (loaded from the .proto at run time, so untyped). */
+type UnaryCall = (request: { text: string }, metadata: grpc.Metadata, callback: (error: grpc.ServiceError | null, reply: unknown) => void) => grpc.ClientUnaryCall;
+
 /** gRPC: the token in metadata `authorization`; refusals are call statuses 16 and 7. */
 describe('guard over gRPC', () => {
   let system: TestSystem;
   let probe: RpcProbe;
-  let stub: grpc.Client & Record<string, Function>;
+  let stub: grpc.Client & Record<'WhoAmI' | 'Admin', UnaryCall>;
 
   beforeAll(async () => {
     system = await startTestSystem({}, { services: false });

@@ -30,9 +30,12 @@ const opened = async (outcome: Promise<Outcome>): Promise<WebSocket> => {
 
 const closed = (socket: WebSocket) => new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 
+/** A message's text, whichever of ws's three binary shapes it arrived in. */
+const textOf = (data: WebSocket.RawData) => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString();
+
 const ask = (socket: WebSocket, event: string) =>
   new Promise<unknown>((resolve) => {
-    socket.once('message', (data) => resolve(JSON.parse(data.toString())));
+    socket.once('message', (data) => resolve(JSON.parse(textOf(data))));
     socket.send(JSON.stringify({ event, data: {} }));
   });
 

@@ -43,7 +43,7 @@ describe('resolveOptions', () => {
   it.each(bad)('stops at start on %s, naming the option', (_name, overrides, variable) => {
     let error: unknown;
     try {
-      resolveOptions({ ...base, ...overrides } as AuthGuardOptions);
+      resolveOptions({ ...base, ...overrides });
     } catch (e) {
       error = e;
     }

@@ -41,7 +41,9 @@ export function hs256SecretsFromEnv(env: NodeJS.ProcessEnv = process.env, variab
 
 /** Length, distinct kids and distinct secrets, however the list was built. */
 export function checkHs256Secrets(secrets: readonly Hs256Secret[], variable: string): Hs256Secret[] {
-  if (!Array.isArray(secrets) || secrets.length === 0) throw new ConfigError(variable, 'must name at least one secret');
+  // Callers in plain JavaScript may pass anything; unknown keeps isArray from narrowing to any[].
+  const given: unknown = secrets;
+  if (!Array.isArray(given) || secrets.length === 0) throw new ConfigError(variable, 'must name at least one secret');
   const kids = new Set<string>();
   const values = new Set<string>();
   for (const { kid, secret } of secrets) {

@@ -8,11 +8,15 @@ import { resolveHs256Options } from './hs256-tokens.options';
 import { parseHs256Secrets } from './hs256-secrets';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const codeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'accepted',
-    (error) => (error instanceof VerificationError ? error.code : Promise.reject(error)),
-  );
+const codeOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+    return 'accepted';
+  } catch (error) {
+    if (error instanceof VerificationError) return error.code;
+    throw error;
+  }
+};
 
 describe('HS256 mode', () => {
   const current = randomBytes(32);

@@ -2,6 +2,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
+import type { Server } from 'node:net';
 import { QuietLogger } from './quiet.logger';
 import { useStrictJsonBodies } from './strict-json.parser';
 
@@ -55,7 +56,8 @@ export async function listen(app: INestApplication, port: number): Promise<strin
     await app.close().catch(() => undefined);
     throw error;
   }
-  const address = app.getHttpServer().address();
+  // Nest types the server as any; under Fastify it is Node's http.Server.
+  const address = (app.getHttpServer() as Server).address();
   const actual = typeof address === 'object' && address ? address.port : port;
   return `http://127.0.0.1:${actual}`;
 }

@@ -34,7 +34,7 @@ function charsetOf(request: BodyRequest): string | undefined {
  * Decodes and parses a JSON request body, or names the problem. Never throws: Fastify calls
  * content-type parsers outside any try/catch, so a throw here would end the process.
  */
-export function parseStrictJsonBody(request: BodyRequest, body: Buffer): { value?: unknown; error?: Error } {
+function parseStrictJsonBody(request: BodyRequest, body: Buffer): { value?: unknown; error?: Error } {
   try {
     const charset = charsetOf(request);
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {

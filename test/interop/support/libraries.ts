@@ -1,10 +1,13 @@
 import * as client from 'openid-client';
+import { version as joseVersion } from 'jose/package.json';
+import { version as oauth4webapiVersion } from 'oauth4webapi/package.json';
+import { version as openidClientVersion } from 'openid-client/package.json';
 
 /** Versions the interop suite runs against, read from the installed packages (reported in docs/interop.md). */
 export const LIBRARY_VERSIONS = {
-  'openid-client': require('openid-client/package.json').version as string,
-  oauth4webapi: require('oauth4webapi/package.json').version as string,
-  jose: require('jose/package.json').version as string,
+  'openid-client': openidClientVersion,
+  oauth4webapi: oauth4webapiVersion,
+  jose: joseVersion,
 };
 
 /**

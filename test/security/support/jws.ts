@@ -23,11 +23,11 @@ const HASH: Record<string, string> = { 256: 'sha256', 384: 'sha384', 512: 'sha51
 /** Signs `input` as `alg` would: HMAC with `key` bytes; RSA, RSA-PSS, ECDSA and EdDSA with a private KeyObject. */
 export function signAs(alg: string, input: string, key: KeyObject | Buffer | string): string {
   const bits = alg.slice(2);
-  if (alg.startsWith('HS')) return createHmac(HASH[bits], key as Buffer).update(input).digest('base64url');
-  if (alg.startsWith('RS')) return sign(HASH[bits], Buffer.from(input), key as KeyObject).toString('base64url');
+  if (alg.startsWith('HS')) return createHmac(HASH[bits], key).update(input).digest('base64url');
+  if (alg.startsWith('RS')) return sign(HASH[bits], Buffer.from(input), key).toString('base64url');
   if (alg.startsWith('PS')) return sign(HASH[bits], Buffer.from(input), { key: key as KeyObject, padding: 6, saltLength: Number(bits) / 8 }).toString('base64url');
   if (alg.startsWith('ES')) return sign(HASH[bits], Buffer.from(input), { key: key as KeyObject, dsaEncoding: 'ieee-p1363' }).toString('base64url');
-  if (alg === 'EdDSA') return sign(null, Buffer.from(input), key as KeyObject).toString('base64url');
+  if (alg === 'EdDSA') return sign(null, Buffer.from(input), key).toString('base64url');
   throw new Error(`no signer for ${alg}`);
 }
 

@@ -22,7 +22,7 @@ export class AuditLog {
     try {
       await this.dataSource.manager.insert(AuditEventEntity, { at: new Date(), type, subject, details: clean as never });
     } catch (error) {
-      this.logger.warn(`audit insert failed for ${type}: ${error instanceof Error ? error.message : error}`);
+      this.logger.warn(`audit insert failed for ${type}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

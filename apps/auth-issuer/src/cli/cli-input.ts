@@ -6,7 +6,7 @@ import { UsageError } from './usage.error';
 const MAX_INPUT_BYTES = 64 * 1024;
 
 /** All of stdin (a piped key or password), bounded. */
-export async function readStdin(): Promise<string> {
+async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {

@@ -13,7 +13,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
 /** An audience is a service name or URI: printable, no spaces. */
 const AUDIENCE = /^[\x21-\x7E]{1,256}$/;
 /** Operator-supplied secrets must carry real entropy; generated ones have 256 bits. */
-export const MIN_CLIENT_SECRET_LENGTH = 32;
+const MIN_CLIENT_SECRET_LENGTH = 32;
 export const MAX_CLIENT_SECRET_BYTES = 1024;
 
 /** A registrable client id. The first-party app's id is reserved: a client holding it would see every user token. */
@@ -21,11 +21,11 @@ export function isValidClientId(value: string): boolean {
   return CLIENT_ID.test(value) && !UUID_SHAPED.test(value) && value !== FIRST_PARTY_CLIENT_ID;
 }
 
-export function isValidScopeToken(value: string): boolean {
+function isValidScopeToken(value: string): boolean {
   return SCOPE_TOKEN.test(value);
 }
 
-export function isValidAudience(value: string): boolean {
+function isValidAudience(value: string): boolean {
   return AUDIENCE.test(value);
 }
 

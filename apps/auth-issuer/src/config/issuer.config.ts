@@ -37,7 +37,7 @@ export interface IssuerConfig {
 
 const THIRTY_DAYS = 30 * 24 * 3600;
 /** An admin-audience token can import signing keys: it lives five minutes at most and is never refreshed. */
-export const ADMIN_TOKEN_MAX_TTL = 300;
+const ADMIN_TOKEN_MAX_TTL = 300;
 
 /** Reads and validates the issuer's environment; throws ConfigError naming the first bad variable. */
 export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {

@@ -9,6 +9,9 @@ const UNAVAILABLE_MESSAGES = /connection terminated|timeout exceeded when trying
 
 type Failure = { code?: unknown; message?: unknown; driverError?: unknown; errors?: unknown };
 
+/** Array.isArray narrows to any[]; the items of an AggregateError are as unknown as the error itself. */
+const isList = (value: unknown): value is readonly unknown[] => Array.isArray(value);
+
 function causes(error: unknown): Failure[] {
   const seen: Failure[] = [];
   const queue: unknown[] = [error];
@@ -18,7 +21,7 @@ function causes(error: unknown): Failure[] {
     const failure = next as Failure;
     seen.push(failure);
     queue.push(failure.driverError, (next as { cause?: unknown }).cause);
-    if (Array.isArray(failure.errors)) queue.push(...failure.errors);
+    if (isList(failure.errors)) queue.push(...failure.errors);
   }
   return seen;
 }

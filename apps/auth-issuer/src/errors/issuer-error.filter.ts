@@ -4,7 +4,7 @@ import { isDatabaseDataError, isDatabaseUnavailable } from './database-failure';
 import { IssuerError, IssuerErrorCode } from './issuer.error';
 
 /** Seconds a client should wait when PostgreSQL is unreachable: long enough for the pool to reconnect. */
-export const DATABASE_RETRY_AFTER_SECONDS = 2;
+const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 const STATUS: Record<IssuerErrorCode, number> = {
   invalid_request: 400,

@@ -39,11 +39,11 @@ export class RevocationJournal {
 
   async live(): Promise<LiveRevocations> {
     const ttl = `GREATEST(1, CEIL(EXTRACT(EPOCH FROM expires_at - now())))::int AS ttl`;
-    const jtis = await this.dataSource.query(`SELECT jti, ${ttl} FROM revoked_tokens WHERE expires_at > now()`);
-    const cutoffs = await this.dataSource.query(`SELECT subject, cutoff_at::text AS at, ${ttl} FROM subject_cutoffs WHERE expires_at > now()`);
+    const jtis = await this.dataSource.query<{ jti: string; ttl: number }[]>(`SELECT jti, ${ttl} FROM revoked_tokens WHERE expires_at > now()`);
+    const cutoffs = await this.dataSource.query<{ subject: string; at: string; ttl: number }[]>(`SELECT subject, cutoff_at::text AS at, ${ttl} FROM subject_cutoffs WHERE expires_at > now()`);
     return {
-      jtis: jtis.map((r: { jti: string; ttl: number }) => [r.jti, r.ttl]),
-      cutoffs: cutoffs.map((r: { subject: string; at: string; ttl: number }) => [r.subject, Number(r.at), r.ttl]),
+      jtis: jtis.map((r) => [r.jti, r.ttl]),
+      cutoffs: cutoffs.map((r) => [r.subject, Number(r.at), r.ttl]),
     };
   }
 
@@ -53,7 +53,7 @@ export class RevocationJournal {
    */
   async isRevoked(claims: { jti: string; sub: string; iat: number; sid?: string }): Promise<boolean> {
     const ids = [claims.jti, ...(typeof claims.sid === 'string' ? [`${ENDED_SESSION_MARK}${claims.sid}`] : [])];
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<({ revoked: boolean } | undefined)[]>(
       `SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ANY($1) AND expires_at > now())
            OR EXISTS (SELECT 1 FROM subject_cutoffs WHERE subject = $2 AND cutoff_at >= $3 AND expires_at > now()) AS revoked`,
       [ids, claims.sub, claims.iat],

@@ -8,7 +8,7 @@ import { ISSUER_REDIS } from '../redis/issuer-redis';
 import { ENDED_SESSION_MARK, RevocationJournal } from './revocation.journal';
 
 /** How often the issuer checks that Redis still holds the seed marker. */
-export const RESEED_CHECK_INTERVAL_MS = 1000;
+const RESEED_CHECK_INTERVAL_MS = 1000;
 const PRUNE_EVERY_CHECKS = 300;
 const BATCH = 1000;
 /** A re-seed that has not finished in this long is abandoned and started over by a later check. */

@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** One dimension failures are counted in (an account, a client, an address) and its limit per window. */
-export interface FailureScope {
+interface FailureScope {
   name: string;
   limit: number;
 }
@@ -63,7 +63,7 @@ export class FailureThrottle {
   }
 
   private async giveBack(keys: string[], which: boolean[]): Promise<void> {
-    await Promise.allSettled(this.limiters.map((limiter, i) => which[i] && limiter.reward(keys[i], 1)));
+    await Promise.allSettled(this.limiters.flatMap((limiter, i) => (which[i] ? [limiter.reward(keys[i], 1)] : [])));
   }
 }
 

@@ -3,7 +3,7 @@ import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { UsersService } from './users.service';
 
 /** The contract's demo users; never created in production. */
-export const DEMO_USERS = [
+const DEMO_USERS = [
   { username: 'admin', password: 'admin-password', roles: ['admin', 'user'] },
   { username: 'alice', password: 'alice-password', roles: ['user'] },
 ] as const;

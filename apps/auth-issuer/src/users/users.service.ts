@@ -5,8 +5,8 @@ import { IssuerError } from '../errors/issuer.error';
 import { PasswordHasher } from './password.hasher';
 import { UserEntity } from './user.entity';
 
-export const USERNAME_PATTERN = /^[a-zA-Z0-9._@-]{1,64}$/;
-export const ROLE_PATTERN = /^[a-z][a-z0-9:_-]{0,31}$/;
+const USERNAME_PATTERN = /^[a-zA-Z0-9._@-]{1,64}$/;
+const ROLE_PATTERN = /^[a-z][a-z0-9:_-]{0,31}$/;
 
 @Injectable()
 export class UsersService {

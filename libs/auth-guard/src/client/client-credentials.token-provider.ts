@@ -142,8 +142,8 @@ export class ClientCredentialsTokenProvider {
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
-    const value = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

@@ -18,7 +18,7 @@ export async function withBearer<T>(source: TokenSource, data: T): Promise<Beare
 /** NATS: the payload as a NatsRecord whose `authorization` header holds the token. */
 export async function natsBearerRecord<T>(source: TokenSource, data: T): Promise<NatsRecord> {
   // Loaded here, not at import: only NATS users have the nats package.
-  const { headers } = require('nats') as { headers(): { set(k: string, v: string): void } };
+  const { headers } = require('nats') as { headers: () => { set(k: string, v: string): void } };
   const natsHeaders = headers();
   natsHeaders.set('authorization', `Bearer ${await tokenOf(source)}`);
   return new NatsRecordBuilder(data).setHeaders(natsHeaders).build();

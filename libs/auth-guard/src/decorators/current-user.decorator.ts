@@ -7,5 +7,5 @@ export const CurrentUser = createParamDecorator((_data: unknown, context: Execut
   const kind = context.getType<'http' | 'rpc' | 'ws'>();
   if (kind === 'rpc') return claimsOf(context.switchToRpc().getContext());
   if (kind === 'ws') return claimsOf(context.switchToWs().getClient());
-  return context.switchToHttp().getRequest().user;
+  return context.switchToHttp().getRequest<{ user?: AccessTokenClaims }>().user;
 });

@@ -13,7 +13,7 @@ export interface Refuser {
 
 /** HTTP: RFC 6750 challenges on the response (http/challenge.ts). */
 export function httpRefuser(context: ExecutionContext, realm: string): Refuser {
-  const response = context.switchToHttp().getResponse();
+  const response = context.switchToHttp().getResponse<Parameters<typeof unauthorized>[0]>();
   return {
     unauthorized: (presented) => unauthorized(response, realm, presented),
     forbidden: (scope) => forbidden(response, realm, scope),

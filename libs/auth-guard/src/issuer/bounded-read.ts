@@ -11,7 +11,8 @@ export async function readBoundedText(response: Response, maxBytes: number): Pro
     throw new IssuerFetchError('ERR_ISSUER_BODY_TOO_LARGE', `body larger than ${maxBytes} bytes`);
   }
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  // Node types the body stream's chunks as any; fetch delivers bytes.
+  const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

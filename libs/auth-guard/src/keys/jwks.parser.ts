@@ -28,7 +28,7 @@ export function parseJwks(body: unknown): Map<string, VerificationKey> {
   return keys;
 }
 
-export function toVerificationKey(value: unknown): VerificationKey | undefined {
+function toVerificationKey(value: unknown): VerificationKey | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const jwk = value as Record<string, unknown>;
   if (typeof jwk.kid !== 'string' || !KID.test(jwk.kid) || typeof jwk.alg !== 'string' || !isKnownAlgorithm(jwk.alg)) return undefined;

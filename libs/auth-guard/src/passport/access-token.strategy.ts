@@ -72,7 +72,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, 'jwt') {
         }
         this.validate(request, claims).then(
           (user) => this.success(user),
-          (error) => this.error(error),
+          (error: Error) => this.error(error),
         );
       },
       (error) => this.refuse(failureOf(error), error),

@@ -9,7 +9,7 @@ export class BearerChallengeFilter implements ExceptionFilter {
 
   catch(exception: BearerChallenge, host: ArgumentsHost): void {
     const { httpAdapter } = this.adapterHost;
-    const response = host.switchToHttp().getResponse();
+    const response = host.switchToHttp().getResponse<unknown>();
     for (const [name, value] of Object.entries(exception.refusal.headers)) httpAdapter.setHeader(response, name, value);
     httpAdapter.reply(response, exception.refusal.body, exception.refusal.status);
   }

@@ -21,7 +21,7 @@ export function checkSignature(alg: string, key: KeyObject, signingInput: string
   }
   if (spec.signatureBytes !== undefined && signature.length !== spec.signatureBytes) throw new VerificationError('ERR_SIGNATURE_INVALID', 'length');
 
-  let valid = false;
+  let valid: boolean;
   try {
     const keyInput = spec.keyType === 'ec' ? { key, dsaEncoding: 'ieee-p1363' as const } : spec.pss ? { key, ...PSS_OPTIONS } : key;
     valid = verify(spec.hash, Buffer.from(signingInput, 'ascii'), keyInput, signature);

@@ -23,8 +23,3 @@ export function assertStrictJson(json: string, maxDepth: number): void {
   const problem = findJsonProblem(json, maxDepth);
   if (problem) throw new VerificationError('ERR_TOKEN_MALFORMED', problem);
 }
-
-/** The decoded JSON text of the payload segment, for checks after the signature has been verified. */
-export function payloadJson(token: string): string {
-  return Buffer.from(token.slice(token.indexOf('.') + 1, token.lastIndexOf('.')), 'base64url').toString('utf8');
-}

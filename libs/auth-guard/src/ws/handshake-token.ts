@@ -16,7 +16,7 @@ const offeredProtocols = (request: IncomingMessage): string[] => {
  * Undefined: no credentials; null: malformed or sent both ways (ambiguous).
  */
 export function extractHandshakeToken(request: IncomingMessage): string | undefined | null {
-  const header = extractBearerToken(request.headers as Record<string, string | string[] | undefined>, request.rawHeaders);
+  const header = extractBearerToken(request.headers, request.rawHeaders);
   const protocols = offeredProtocols(request);
   const at = protocols.indexOf(BEARER_SUBPROTOCOL);
   if (at < 0) return header;

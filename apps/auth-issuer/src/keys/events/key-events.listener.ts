@@ -46,6 +46,6 @@ export class KeyEventsListener implements OnApplicationBootstrap, OnApplicationS
   }
 
   private reload(reason: string): void {
-    this.keys.reload().catch((error: unknown) => this.logger.warn(`key reload after ${reason} failed: ${error instanceof Error ? error.message : error}`));
+    this.keys.reload().catch((error: unknown) => this.logger.warn(`key reload after ${reason} failed: ${error instanceof Error ? error.message : String(error)}`));
   }
 }

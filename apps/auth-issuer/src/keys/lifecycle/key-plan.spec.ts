@@ -60,7 +60,7 @@ describe('planTick', () => {
 
 /** Applies plans the way the service does, to check the invariants over a long run with irregular ticks. */
 function simulate(ticks: Date[]): { rows: SigningKeyEntity[]; tokensBy: Map<string, Date> } {
-  let rows: SigningKeyEntity[] = [];
+  const rows: SigningKeyEntity[] = [];
   let n = 0;
   const tokensBy = new Map<string, Date>();
   for (const now of ticks) {

@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
 import { KeyRotationService } from './key-rotation.service';
 
-export const KEY_LIFECYCLE_INTERVAL = 'signing-key-lifecycle';
+const KEY_LIFECYCLE_INTERVAL = 'signing-key-lifecycle';
 
 /**
  * Runs the lifecycle tick at start (first key, and whatever fell due while no replica ran) and then every
@@ -43,7 +43,7 @@ export class KeyRotationScheduler implements OnApplicationBootstrap, OnModuleDes
       .tick({ subject: null, via: 'schedule' })
       .then(
         () => undefined,
-        (error: unknown) => this.logger.warn(`key lifecycle tick failed; retrying next tick: ${error instanceof Error ? error.message : error}`),
+        (error: unknown) => this.logger.warn(`key lifecycle tick failed; retrying next tick: ${error instanceof Error ? error.message : String(error)}`),
       )
       .finally(() => (this.running = undefined));
   }

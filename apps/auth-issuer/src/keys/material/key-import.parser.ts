@@ -18,7 +18,7 @@ export interface ImportedKey {
 }
 
 /** Same shape the guard accepts in a token header; any other kid could never be verified. */
-export const KID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+const KID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 const MAX_RSA_BITS = 8192;
 const MIN_RSA_BITS = 2048;
 
@@ -67,7 +67,7 @@ export function readImportedKey(request: ImportKeyRequest): ImportedKey {
   if (!rule) throw invalid(`${privateKey.asymmetricKeyType} keys are not supported; use RSA, P-256 or Ed25519`);
   const alg = rule(privateKey);
   for (const [source, named] of [['alg', request.alg], ['JWK alg', jwk?.alg]] as const) {
-    if (named !== undefined && named !== alg) throw invalid(`${source} ${String(named)} does not match the key, which signs ${alg}`);
+    if (named !== undefined && named !== alg) throw invalid(`${source} ${typeof named === 'string' ? named : `(a ${typeof named})`} does not match the key, which signs ${alg}`);
   }
   const kid = request.kid ?? (typeof jwk?.kid === 'string' ? jwk.kid : undefined);
   if (kid === undefined) throw new IssuerError('invalid_request', 'kid is required');

@@ -22,7 +22,7 @@ const GENERATORS: Record<SigningAlgorithm, () => Promise<{ privateKey: KeyObject
   EdDSA: () => generate('ed25519'),
 };
 
-export function newKid(): string {
+function newKid(): string {
   return randomBytes(12).toString('base64url');
 }
 
@@ -38,7 +38,7 @@ export async function keyPairOf(privateKey: KeyObject, kid: string, alg: Signing
 }
 
 /** The public JWK with exactly the published members; never private parameters. */
-export async function publicJwkOf(publicKey: KeyObject, kid: string, alg: string): Promise<Record<string, unknown>> {
+async function publicJwkOf(publicKey: KeyObject, kid: string, alg: string): Promise<Record<string, unknown>> {
   const jwk = await exportJWK(publicKey);
   const { kty, n, e, crv, x, y } = jwk;
   return Object.fromEntries(

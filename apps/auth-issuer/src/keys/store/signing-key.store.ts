@@ -104,7 +104,7 @@ export class SigningKeyStore {
    * Computed from the stored JWKs under the key lock: the table holds a handful of rows.
    */
   async findSameKeyMaterial(manager: EntityManager, publicJwk: Record<string, unknown>): Promise<SigningKeyEntity | undefined> {
-    const wanted = await calculateJwkThumbprint(publicJwk as JWK, 'sha256');
+    const wanted = await calculateJwkThumbprint(publicJwk, 'sha256');
     for (const row of await this.findAll(manager)) {
       if ((await calculateJwkThumbprint(row.publicJwk as JWK, 'sha256').catch(() => undefined)) === wanted) return row;
     }
