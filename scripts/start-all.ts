@@ -52,6 +52,8 @@ async function start(teardown: Teardown, signal: AbortSignal): Promise<string[]>
   env.REDIS_URL = redis.url;
   // With ISSUER_PORT moved, the services must trust the issuer where it really listens.
   if (!env.ISSUER_URL?.trim()) env.ISSUER_URL = `http://localhost:${ports[0]}`;
+  // orders-api calls billing-api for the user (token exchange) wherever billing-api really listens.
+  if (!env.BILLING_API_URL?.trim()) env.BILLING_API_URL = `http://localhost:${ports[2]}`;
 
   const lines: string[] = [];
   for (const [index, app] of APPS.entries()) {

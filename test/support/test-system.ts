@@ -40,6 +40,7 @@ export async function startTestSystem(
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: redis.prefix,
     KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    BILLING_API_URL: `http://127.0.0.1:${billingPort}`,
     ...env,
   };
   // issuerDatabaseUrl lets a fault test route the issuer through a proxy it can cut.

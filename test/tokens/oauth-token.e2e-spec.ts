@@ -163,7 +163,7 @@ describe('OAuth token endpoint', () => {
       revocation_endpoint: `${system.issuerUrl}/oauth/revoke`,
       introspection_endpoint: `${system.issuerUrl}/oauth/introspect`,
     });
-    expect(body.grant_types_supported.sort()).toEqual(['client_credentials', 'refresh_token']);
+    expect(body.grant_types_supported.sort()).toEqual(['client_credentials', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange']);
     expect(body.token_endpoint_auth_methods_supported.sort()).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
     expect(body.revocation_endpoint_auth_methods_supported.sort()).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
     expect(body.introspection_endpoint_auth_methods_supported.sort()).toEqual(['client_secret_basic', 'client_secret_post']);

@@ -6,6 +6,7 @@ import { GuardMetrics } from '@app/auth-guard';
 import { AuditLog } from './audit/audit-log.service';
 import { SessionsModule } from './auth/sessions.module';
 import { CliModule } from './cli/cli.module';
+import { ExchangeModule } from './exchange/exchange.module';
 import { ISSUER_CONFIG, IssuerConfig, loadIssuerConfig } from './config/issuer.config';
 import { CLOCK, SYSTEM_CLOCK } from './core/clock';
 import { IssuerCoreModule } from './core/issuer-core.module';
@@ -16,6 +17,7 @@ import { KeysModule } from './keys/keys.module';
 import { KeyLifecycleModule } from './keys/lifecycle/key-lifecycle.module';
 import { KeyRingModule } from './keys/ring/key-ring.module';
 import { SigningKeyStore } from './keys/store/signing-key.store';
+import { AccessTokenInspectionModule } from './oauth/access-token-inspection.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { ISSUER_REDIS } from './redis/issuer-redis';
 import { RevocationModule } from './revocation/revocation.module';
@@ -42,6 +44,8 @@ const FEATURES: Record<string, Type | DynamicModule> = {
   'KeyLifecycleModule.withKeyRing()': KeyLifecycleModule.withKeyRing(),
   'KeyLifecycleModule.withoutKeyRing()': KeyLifecycleModule.withoutKeyRing(),
   SessionsModule,
+  AccessTokenInspectionModule,
+  ExchangeModule,
   OAuthModule,
   KeysModule,
   HealthModule,

@@ -16,6 +16,9 @@ export { Roles } from './decorators/roles.decorator';
 export { Scopes } from './decorators/scopes.decorator';
 export { RevocationFailOpen } from './decorators/revocation-fail-open.decorator';
 export { CurrentUser } from './decorators/current-user.decorator';
+export { CurrentActor } from './decorators/current-actor.decorator';
+export { Delegation } from './decorators/delegation.decorator';
+export type { DelegationRule } from './guard/access-rules';
 /** The RFC 6750 401 refusal the guard sends, for an app's own route guards that run after it. */
 export { unauthorized } from './http/challenge';
 export type { KeySource, VerificationKey } from './keys/key-source';
@@ -32,6 +35,9 @@ export { ClientCredentialsTokenProvider } from './client/client-credentials.toke
 export { ClientCredentialsError } from './client/client-credentials.error';
 export type { ClientCredentialsOptions } from './client/client-credentials.token-provider';
 export type { ClientCredentialsFailure } from './client/client-credentials.error';
+export { TokenExchangeClient } from './client/token-exchange.client';
+export type { TokenExchangeOptions, ExchangeTarget } from './client/token-exchange.client';
+export { TokenExchangeError } from './client/token-exchange.error';
 export { IssuerFetchError } from './issuer/issuer-fetch.error';
 export type { IssuerFetchFailure } from '@app/platform';
 export { KEY_SOURCE, KEY_EVENTS } from './auth-guard.constants';

@@ -1,3 +1,5 @@
+import type { ActorClaim } from './token-exchange';
+
 /** The JOSE `typ` every access token carries (RFC 9068 §2.1). */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
@@ -15,6 +17,8 @@ export interface AccessTokenClaims {
   client_id?: string;
   /** The refresh family (session) the token was minted for; absent on client tokens. */
   sid?: string;
+  /** RFC 8693 §4.1: the service acting for `sub` (token exchange); nested for multi-hop calls. */
+  act?: ActorClaim;
 }
 
 export const REQUIRED_ACCESS_TOKEN_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'] as const;

@@ -5,3 +5,4 @@ export * from './redis-keys';
 export * from './issuer-event.codec';
 export * from './auth-cookies';
 export * from './clock-tolerance';
+export * from './token-exchange';

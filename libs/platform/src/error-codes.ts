@@ -51,6 +51,8 @@ export type VerificationFailure =
   | 'ERR_TOKEN_REVOKED'
   | 'ERR_INSUFFICIENT_ROLE'
   | 'ERR_INSUFFICIENT_SCOPE'
+  /** A route's @Delegation rule: delegation required, forbidden, or by an actor not on its list. */
+  | 'ERR_DELEGATION_REFUSED'
   | 'ERR_KEYS_UNAVAILABLE'
   | 'ERR_REVOCATION_UNAVAILABLE';
 

@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import type { Provider, Type } from '@nestjs/common';
 import { createHttpApp, listen, readCorsOrigins, redactUrl, RunningApp } from '@app/platform';
 import { loadResourceServiceConfig } from './resource-service.config';
 import { resourceServiceModule } from './resource-service.module';
@@ -7,9 +7,10 @@ export async function startResourceService(
   env: NodeJS.ProcessEnv,
   defaults: { name: string; port: number },
   controllers: Type<unknown>[],
+  providers: Provider[] = [],
 ): Promise<RunningApp> {
   const config = loadResourceServiceConfig(env, defaults);
-  const app = await createHttpApp(resourceServiceModule(config, controllers), { corsOrigins: readCorsOrigins(env) });
+  const app = await createHttpApp(resourceServiceModule(config, controllers, providers), { corsOrigins: readCorsOrigins(env) });
   const url = await listen(app, config.port);
   const redis = config.redisUrl.startsWith('memory:') ? 'in-process' : redactUrl(config.redisUrl);
   return {

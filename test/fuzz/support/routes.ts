@@ -23,7 +23,7 @@ export const SERVICE_ROUTES: [string, string][] = [
   ['GET', '/admin/ping'],
 ];
 
-export const ORDERS_ROUTES: [string, string][] = [...SERVICE_ROUTES, ['GET', '/orders'], ['GET', '/orders/summary']];
+export const ORDERS_ROUTES: [string, string][] = [...SERVICE_ROUTES, ['GET', '/orders'], ['GET', '/orders/summary'], ['GET', '/orders/invoice-summary']];
 export const BILLING_ROUTES: [string, string][] = [...SERVICE_ROUTES, ['GET', '/invoices'], ['GET', '/invoices/summary']];
 
 /** Unknown paths and odd spellings of known ones (the 404 handler and the router see these). */

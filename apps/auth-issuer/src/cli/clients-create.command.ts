@@ -18,7 +18,8 @@ export interface CliIo {
   readStdin: () => Promise<string>;
 }
 
-const USAGE = 'usage: clients:create --id <client-id> --audiences <aud>[,<aud>...] [--scopes <scope>[,<scope>...]] [--secret-stdin]';
+const USAGE =
+  'usage: clients:create --id <client-id> --audiences <aud>[,<aud>...] [--scopes <scope>[,<scope>...]] [--exchange-audiences <aud>[,<aud>...] [--exchange-scopes <scope>[,<scope>...]]] [--secret-stdin]';
 
 const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -34,6 +35,8 @@ interface ClientsCreateArgs {
   id: string;
   scopes: string[];
   audiences: string[];
+  exchangeAudiences: string[];
+  exchangeScopes: string[];
   secretFromStdin: boolean;
 }
 
@@ -41,10 +44,12 @@ interface ClientsCreateArgs {
  * Registers a confidential client. The secret is generated (256 bits) and printed once, or read from
  * stdin (`--secret-stdin`, never echoed); only its argon2id hash is stored. ISSUER_URL must be the
  * issuer's (default http://localhost:3000): its own audiences are refused. Exit codes: 0 created,
- * 1 refused or failed, 2 usage.
+ * 1 refused or failed, 2 usage. `--exchange-audiences` (and `--exchange-scopes`) let the client exchange
+ * user tokens sent to it for tokens toward those services (RFC 8693, docs/token-exchange.md).
  *
  * @example
  * npm run clients:create -- --id orders-to-billing --scopes invoices:read --audiences billing-api
+ * npm run clients:create -- --id orders-api --audiences billing-api --exchange-audiences billing-api --exchange-scopes invoices:read
  */
 export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: CliIo = processIo): Promise<number> {
   const parsed = parseArgs(args);
@@ -65,9 +70,11 @@ export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: 
     dataSource = await new DataSource({ ...typeOrmOptions(url), logging: ['error'] }).initialize();
     Logger.overrideLogger(['error', 'warn']);
     const clients = new ClientsService(dataSource, new PasswordHasher(), new AuditLog(dataSource));
-    const client = await clients.create({ clientId: parsed.id, secret, scopes: parsed.scopes, audiences: parsed.audiences }, reserved);
+    const { exchangeAudiences, exchangeScopes } = parsed;
+    const client = await clients.create({ clientId: parsed.id, secret, scopes: parsed.scopes, audiences: parsed.audiences, exchangeAudiences, exchangeScopes }, reserved);
     const shown = parsed.secretFromStdin ? {} : { client_secret: secret };
-    io.out(JSON.stringify({ client_id: client.clientId, ...shown, scopes: client.allowedScopes, audiences: client.allowedAudiences }));
+    const exchange = client.exchangeAudiences.length ? { exchange_audiences: client.exchangeAudiences, exchange_scopes: client.exchangeScopes } : {};
+    io.out(JSON.stringify({ client_id: client.clientId, ...shown, scopes: client.allowedScopes, audiences: client.allowedAudiences, ...exchange }));
     if (!parsed.secretFromStdin) io.err('Store the client_secret now: it is not shown again and only its hash is kept.');
     return 0;
   } catch (error) {
@@ -92,7 +99,7 @@ function parseArgs(args: string[]): ClientsCreateArgs | string {
       secretFromStdin = true;
       continue;
     }
-    if (!['--id', '--scopes', '--audiences'].includes(flag)) return `unknown argument ${args[i]}`;
+    if (!['--id', '--scopes', '--audiences', '--exchange-audiences', '--exchange-scopes'].includes(flag)) return `unknown argument ${args[i]}`;
     const value = inline ?? args[++i];
     if (value === undefined) return `${flag} needs a value`;
     if (values.has(flag)) return `${flag} given twice`;
@@ -103,5 +110,12 @@ function parseArgs(args: string[]): ClientsCreateArgs | string {
   if (!id) return '--id is required';
   if (!audiences) return '--audiences is required';
   const list = (value = '') => value.split(/[\s,]+/).filter(Boolean);
-  return { id, scopes: list(values.get('--scopes')), audiences: list(audiences), secretFromStdin };
+  return {
+    id,
+    scopes: list(values.get('--scopes')),
+    audiences: list(audiences),
+    exchangeAudiences: list(values.get('--exchange-audiences')),
+    exchangeScopes: list(values.get('--exchange-scopes')),
+    secretFromStdin,
+  };
 }

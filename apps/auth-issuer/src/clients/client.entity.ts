@@ -20,4 +20,12 @@ export class ClientEntity {
 
   @Column({ type: 'boolean', default: false })
   disabled: boolean;
+
+  /** Token exchange (RFC 8693): services this client may obtain user tokens for; empty: it may not exchange. */
+  @Column({ name: 'exchange_audiences', type: 'text', array: true, default: () => "'{}'" })
+  exchangeAudiences: string[];
+
+  /** Token exchange: scopes an exchanged token may carry (never beyond the subject token's own). */
+  @Column({ name: 'exchange_scopes', type: 'text', array: true, default: () => "'{}'" })
+  exchangeScopes: string[];
 }

@@ -46,13 +46,18 @@ export interface NewClient {
   secret: string;
   scopes: string[];
   audiences: string[];
+  /** Token exchange (RFC 8693): audiences this client may exchange user tokens toward. Default none. */
+  exchangeAudiences?: string[];
+  /** Scopes its exchanged tokens may carry. Default none. */
+  exchangeScopes?: string[];
 }
 
 /**
  * Checks a registration before anything is hashed or stored. `reservedAudiences` are the issuer's own
  * (its URL and its admin audience): a client token for them would act as a user, or an admin, at the issuer.
  */
-export function assertValidNewClient({ clientId, secret, scopes, audiences }: NewClient, reservedAudiences: readonly string[]): void {
+export function assertValidNewClient(client: NewClient, reservedAudiences: readonly string[]): void {
+  const { clientId, secret, scopes, audiences } = client;
   if (clientId === FIRST_PARTY_CLIENT_ID) throw new IssuerError('invalid_request', `client id ${FIRST_PARTY_CLIENT_ID} is reserved for user sessions`);
   if (!isValidClientId(clientId)) throw new IssuerError('invalid_request', 'client id must be 1-64 of A-Z a-z 0-9 . _ - and not UUID-shaped');
   if (secret.length < MIN_CLIENT_SECRET_LENGTH) throw new IssuerError('invalid_request', `client secret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`);
@@ -64,4 +69,14 @@ export function assertValidNewClient({ clientId, secret, scopes, audiences }: Ne
   if (badAudience !== undefined) throw new IssuerError('invalid_request', `audience "${badAudience}" is not valid`);
   const reserved = audiences.find((audience) => isReservedAudience(audience, reservedAudiences));
   if (reserved !== undefined) throw new IssuerError('invalid_request', `audience "${reserved}" is the issuer's own; no client may hold it`);
+  assertValidExchangePolicy(client, reservedAudiences);
+}
+
+/** The issuer's own audiences are never an exchange target: an exchanged token would act as the user at the issuer. */
+function assertValidExchangePolicy({ exchangeAudiences = [], exchangeScopes = [] }: NewClient, reservedAudiences: readonly string[]): void {
+  const bad = exchangeAudiences.find((audience) => !isValidAudience(audience) || isReservedAudience(audience, reservedAudiences));
+  if (bad !== undefined) throw new IssuerError('invalid_request', `exchange audience "${bad}" is not valid or is the issuer's own`);
+  const badScope = exchangeScopes.find((scope) => !isValidScopeToken(scope));
+  if (badScope !== undefined) throw new IssuerError('invalid_request', `exchange scope "${badScope}" is not a valid scope-token`);
+  if (exchangeScopes.length > 0 && exchangeAudiences.length === 0) throw new IssuerError('invalid_request', 'exchange scopes need at least one exchange audience');
 }

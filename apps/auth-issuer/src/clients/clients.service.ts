@@ -31,9 +31,11 @@ export class ClientsService {
       secretHash: await this.hasher.hash(client.secret),
       allowedScopes: [...new Set(client.scopes)],
       allowedAudiences: [...new Set(client.audiences)],
+      exchangeAudiences: [...new Set(client.exchangeAudiences ?? [])],
+      exchangeScopes: [...new Set(client.exchangeScopes ?? [])],
     });
     await repository.insert(entity);
-    await this.audit.record('client_created', null, { client_id: client.clientId, scopes: entity.allowedScopes.join(' '), audiences: entity.allowedAudiences.join(' ') });
+    await this.audit.record('client_created', null, { client_id: client.clientId, scopes: entity.allowedScopes.join(' '), audiences: entity.allowedAudiences.join(' '), exchange_audiences: entity.exchangeAudiences.join(' '), exchange_scopes: entity.exchangeScopes.join(' ') });
     return entity;
   }
 

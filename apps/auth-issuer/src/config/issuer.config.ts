@@ -4,6 +4,7 @@ import { resolveKeyEncryptionKey } from './key-encryption-key';
 import { KeyLifecycleConfig, loadKeyLifecycleConfig } from './key-lifecycle.config';
 import { LoginProtectionConfig, loadLoginProtectionConfig } from '../throttle/login-protection.config';
 import { ClientAuthProtectionConfig, loadClientAuthProtectionConfig } from '../throttle/client-auth-protection.config';
+import { loadTokenExchangeConfig, TokenExchangeConfig } from '../exchange/exchange.config';
 
 export const ISSUER_CONFIG = Symbol('ISSUER_CONFIG');
 
@@ -33,6 +34,7 @@ export interface IssuerConfig {
   cookieDelivery: boolean;
   loginProtection: LoginProtectionConfig;
   clientAuthProtection: ClientAuthProtectionConfig;
+  tokenExchange: TokenExchangeConfig;
 }
 
 const THIRTY_DAYS = 30 * 24 * 3600;
@@ -72,5 +74,6 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
     cookieDelivery: readEnum(env, 'AUTH_COOKIE', ['0', '1'], '0') === '1',
     loginProtection: loadLoginProtectionConfig(env),
     clientAuthProtection: loadClientAuthProtectionConfig(env),
+    tokenExchange: loadTokenExchangeConfig(env),
   };
 }

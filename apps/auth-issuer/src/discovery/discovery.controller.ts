@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ISSUER_PATHS } from '@app/contract';
+import { ISSUER_PATHS, TOKEN_EXCHANGE_GRANT_TYPE } from '@app/contract';
 import { Public } from '@app/auth-guard';
 import { ISSUER_CONFIG, IssuerConfig, SIGNING_ALGORITHMS } from '../config/issuer.config';
 
@@ -21,7 +21,7 @@ export class DiscoveryController {
       revocation_endpoint: at(ISSUER_PATHS.revoke),
       introspection_endpoint: at(ISSUER_PATHS.introspect),
       // Password login is the first-party /auth/login, not an OAuth grant; there is no authorization endpoint.
-      grant_types_supported: ['refresh_token', 'client_credentials'],
+      grant_types_supported: ['refresh_token', 'client_credentials', TOKEN_EXCHANGE_GRANT_TYPE],
       response_types_supported: [],
       subject_types_supported: ['public'],
       // 'none': first-party refresh tokens (from /auth/login) are refreshed and revoked without client auth.
@@ -30,7 +30,7 @@ export class DiscoveryController {
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
       access_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
-      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'roles', 'scope', 'client_id', 'sid'],
+      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'roles', 'scope', 'client_id', 'sid', 'act'],
     };
   }
 

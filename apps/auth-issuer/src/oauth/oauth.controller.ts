@@ -1,10 +1,11 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ISSUER_PATHS, TokenResponse } from '@app/contract';
+import { ISSUER_PATHS, TOKEN_EXCHANGE_GRANT_TYPE, TokenResponse } from '@app/contract';
 import { Public } from '@app/auth-guard';
 import { noStore } from '../auth/no-store';
 import type { ClientEntity } from '../clients/client.entity';
 import { IssuerError } from '../errors/issuer.error';
+import { TokenExchangeGrant } from '../exchange/token-exchange.grant';
 import { ClientAuthentication } from './client-authentication';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 import { OAuthForm } from './oauth.form';
@@ -24,6 +25,7 @@ export class OAuthController {
     clientCredentials: ClientCredentialsGrant,
     private readonly revocation: TokenRevocationService,
     private readonly introspection: TokenIntrospectionService,
+    tokenExchange: TokenExchangeGrant,
   ) {
     this.grants = {
       refresh_token: (form, client) => refreshToken.issue(form, client),
@@ -31,6 +33,7 @@ export class OAuthController {
         if (!client) throw new IssuerError('invalid_client', 'client_credentials needs client authentication');
         return clientCredentials.issue(form, client);
       },
+      [TOKEN_EXCHANGE_GRANT_TYPE]: (form, client) => tokenExchange.issue(form, client),
     };
   }
 
@@ -42,7 +45,7 @@ export class OAuthController {
     const client = await this.clientAuth.optional(request.headers, form, request.ip);
     const grantType = form.require('grant_type');
     const grant = Object.prototype.hasOwnProperty.call(this.grants, grantType) ? this.grants[grantType] : undefined;
-    if (!grant) throw new IssuerError('unsupported_grant_type', 'supported: refresh_token, client_credentials');
+    if (!grant) throw new IssuerError('unsupported_grant_type', `supported: ${Object.keys(this.grants).join(', ')}`);
     return grant(form, client);
   }
 

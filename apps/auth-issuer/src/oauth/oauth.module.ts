@@ -2,11 +2,11 @@ import { Module } from '@nestjs/common';
 import { SessionsModule } from '../auth/sessions.module';
 import { ClientsService } from '../clients/clients.service';
 import { DiscoveryController } from '../discovery/discovery.controller';
-import { KeyRingModule } from '../keys/ring/key-ring.module';
+import { ExchangeModule } from '../exchange/exchange.module';
 import { RevocationModule } from '../revocation/revocation.module';
 import { ThrottleModule } from '../throttle/throttle.module';
 import { UsersModule } from '../users/users.module';
-import { AccessTokenInspector } from './access-token.inspector';
+import { AccessTokenInspectionModule } from './access-token-inspection.module';
 import { ClientAuthentication } from './client-authentication';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 import { OAuthController } from './oauth.controller';
@@ -16,8 +16,8 @@ import { TokenRevocationService } from './token-revocation.service';
 
 /** The OAuth 2.0 endpoints (/oauth/token, /revoke, /introspect), their clients and client authentication, and discovery. */
 @Module({
-  imports: [SessionsModule, KeyRingModule, RevocationModule, ThrottleModule, UsersModule],
+  imports: [SessionsModule, AccessTokenInspectionModule, RevocationModule, ThrottleModule, UsersModule, ExchangeModule],
   controllers: [OAuthController, DiscoveryController],
-  providers: [ClientsService, ClientAuthentication, AccessTokenInspector, RefreshTokenGrant, ClientCredentialsGrant, TokenRevocationService, TokenIntrospectionService],
+  providers: [ClientsService, ClientAuthentication, RefreshTokenGrant, ClientCredentialsGrant, TokenRevocationService, TokenIntrospectionService],
 })
 export class OAuthModule {}

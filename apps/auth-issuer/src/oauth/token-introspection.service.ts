@@ -26,7 +26,8 @@ export class TokenIntrospectionService {
     const visible = claims.client_id === client.clientId || audiences.some((aud) => client.allowedAudiences.includes(aud));
     if (!visible) return INACTIVE;
     if (await this.revocation.isRevoked(claims)) return INACTIVE;
-    const { scope, client_id, sub, aud, iss, exp, iat, jti, roles } = claims;
-    return { active: true, token_type: 'Bearer', scope, ...(client_id ? { client_id } : {}), sub, aud, iss, exp, iat, jti, roles };
+    const { scope, client_id, sub, aud, iss, exp, iat, jti, roles, act } = claims;
+    // act (RFC 8693 §4.1): who acts for the subject, so introspecting services see delegation too.
+    return { active: true, token_type: 'Bearer', scope, ...(client_id ? { client_id } : {}), sub, aud, iss, exp, iat, jti, roles, ...(act ? { act } : {}) };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { ACCESS_TOKEN_TYPE } from '@app/contract';
+import { ACCESS_TOKEN_TYPE, type ActorClaim } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { SigningKeysService } from '../keys/ring/signing-keys.service';
 import { IssuerError } from '../errors/issuer.error';
@@ -16,6 +16,10 @@ export interface AccessTokenSubject {
   sessionId?: string;
   /** Lifetime in seconds when shorter than ACCESS_TOKEN_TTL (admin-audience tokens). */
   ttlSeconds?: number;
+  /** Latest `exp` allowed (NumericDate): an exchanged token never outlives its subject token. */
+  expiresAtMost?: number;
+  /** RFC 8693 §4.1 actor chain of an exchanged token. */
+  act?: ActorClaim;
 }
 
 export interface SignedAccessToken {
@@ -38,11 +42,14 @@ export class AccessTokenSigner {
     if (!signer) throw new IssuerError('temporarily_unavailable', 'no active signing key');
     const iat = Math.floor(Date.now() / 1000);
     const ttl = Math.min(subject.ttlSeconds ?? this.config.accessTokenTtl, this.config.accessTokenTtl);
-    const exp = iat + ttl;
+    const exp = Math.min(iat + ttl, subject.expiresAtMost ?? Number.MAX_SAFE_INTEGER);
+    // A token that expires as it is issued would be refused everywhere: say so instead of minting it.
+    if (exp <= iat) throw new IssuerError('invalid_grant', 'the token it derives from has expired');
     const jti = randomUUID();
     const claims: Record<string, unknown> = { roles: subject.roles, scope: subject.scope };
     if (subject.clientId) claims.client_id = subject.clientId;
     if (subject.sessionId) claims.sid = subject.sessionId;
+    if (subject.act) claims.act = subject.act;
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: signer.alg, typ: ACCESS_TOKEN_TYPE, kid: signer.kid })
       .setIssuer(this.config.issuerUrl)
@@ -52,6 +59,6 @@ export class AccessTokenSigner {
       .setExpirationTime(exp)
       .setJti(jti)
       .sign(signer.privateKey);
-    return { token, jti, expiresIn: ttl, exp };
+    return { token, jti, expiresIn: exp - iat, exp };
   }
 }

@@ -4,14 +4,14 @@ import type { AccessTokenClaims } from '@app/contract';
 import { RESOLVED_OPTIONS } from '../auth-guard.constants';
 import type { ResolvedGuardOptions } from '../auth-guard.module-definition';
 import { realmOf } from '../auth-guard.options.resolve';
-import { IS_PUBLIC, REQUIRED_ROLES, REQUIRED_SCOPES, REVOCATION_FAIL_OPEN } from '../decorators/metadata.keys';
+import { DELEGATION_RULE, IS_PUBLIC, REQUIRED_ROLES, REQUIRED_SCOPES, REVOCATION_FAIL_OPEN } from '../decorators/metadata.keys';
 import { extractRequestToken } from '../http/request-token';
 import { attachClaims, claimsOf } from '../rpc/connection-claims';
 import { extractRpcToken } from '../rpc/rpc-token';
 import { RevocationChecker } from '../revocation/revocation.checker';
 import { AccessTokenVerifier } from '../verify/access-token.verifier';
 import { VerificationError, VerificationFailure } from '../verify/verification.error';
-import { accessShortfall } from './access-rules';
+import { accessShortfall, DelegationRule } from './access-rules';
 import { GuardMetrics } from './guard.metrics';
 import { httpRefuser, messageRefuser, Refuser } from './refuser';
 
@@ -90,7 +90,8 @@ export class AccessTokenGuard implements CanActivate {
   private assertAccess(claims: AccessTokenClaims, refuser: Refuser, targets: Targets): void {
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
     const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets);
-    const shortfall = accessShortfall(claims, roles, scopes);
+    const delegation = this.reflector.getAllAndOverride<DelegationRule | undefined>(DELEGATION_RULE, targets);
+    const shortfall = accessShortfall(claims, roles, scopes, delegation);
     if (!shortfall) return;
     this.refuse(shortfall.code);
     throw refuser.forbidden(shortfall.code === 'ERR_INSUFFICIENT_SCOPE' ? shortfall.scope : undefined);

@@ -32,7 +32,8 @@ export function refusalFor(code: VerificationFailure, context: RefusalContext): 
     case 'ERR_REVOCATION_UNAVAILABLE':
       return { status: 503, headers: { 'retry-after': String(context.retryAfterSeconds), ...NO_STORE }, body: { statusCode: 503, message: 'Service Unavailable' } };
     case 'ERR_INSUFFICIENT_ROLE':
-    case 'ERR_INSUFFICIENT_SCOPE': {
+    case 'ERR_INSUFFICIENT_SCOPE':
+    case 'ERR_DELEGATION_REFUSED': {
       const params = { error: 'insufficient_scope', ...(context.scope ? { scope: context.scope } : {}) };
       return { status: 403, headers: { 'www-authenticate': bearerChallenge(context.realm, params), ...NO_STORE }, body: { statusCode: 403, message: 'Forbidden' } };
     }

@@ -4,7 +4,7 @@ import { redisKeys } from '@app/contract';
 import { createRedisClient } from '@app/platform/redis.client';
 import type { AuthGuardOptions } from '../auth-guard.options';
 import { realmOf, resolveOptions } from '../auth-guard.options.resolve';
-import { accessShortfall } from '../guard/access-rules';
+import { accessShortfall, DelegationRule } from '../guard/access-rules';
 import { Refusal, refusalFor } from '../http/refusal';
 import { extractRequestToken, TokenBearingRequest } from '../http/request-token';
 import { RemoteKeySet } from '../keys/remote-key-set';
@@ -16,10 +16,11 @@ import { VerificationError } from '../verify/verification.error';
 /** The guard's options (same names, defaults and start-up checks), without the Nest-only `keySource`. */
 export type NodeVerifierOptions = Omit<AuthGuardOptions, 'keySource'>;
 
-/** Route rules for the middleware: any one of `roles`, every one of `scopes`. */
+/** Route rules for the middleware: any one of `roles`, every one of `scopes`, and who may act for the user. */
 export interface AccessRules {
   roles?: string[];
   scopes?: string[];
+  delegation?: DelegationRule;
 }
 
 export type RequestOutcome = { claims: AccessTokenClaims; refusal?: undefined } | { claims?: undefined; refusal: Refusal };
@@ -78,7 +79,7 @@ export function createTokenVerifier(options: NodeVerifierOptions): TokenVerifier
       } catch (error) {
         return refuse(error);
       }
-      const shortfall = accessShortfall(claims, rules.roles, rules.scopes);
+      const shortfall = accessShortfall(claims, rules.roles, rules.scopes, rules.delegation);
       if (shortfall) return refuse(new VerificationError(shortfall.code), shortfall.code === 'ERR_INSUFFICIENT_SCOPE' ? shortfall.scope : undefined);
       return { claims };
     },

@@ -4,14 +4,14 @@ import type { AccessTokenClaims } from '@app/contract';
 import { RESOLVED_OPTIONS } from '../auth-guard.constants';
 import type { ResolvedGuardOptions } from '../auth-guard.module-definition';
 import { realmOf } from '../auth-guard.options.resolve';
-import { REQUIRED_ROLES, REQUIRED_SCOPES } from '../decorators/metadata.keys';
-import { accessShortfall } from '../guard/access-rules';
+import { DELEGATION_RULE, REQUIRED_ROLES, REQUIRED_SCOPES } from '../decorators/metadata.keys';
+import { accessShortfall, DelegationRule } from '../guard/access-rules';
 import { GuardMetrics } from '../guard/guard.metrics';
 import { refusalFor } from '../http/refusal';
 import { BearerChallenge } from './bearer-challenge.exception';
 
 /**
- * `@Roles` and `@Scopes` after Passport has authenticated: `@UseGuards(AuthGuard('jwt'), AccessRulesGuard)`.
+ * `@Roles`, `@Scopes` and `@Delegation` after Passport has authenticated: `@UseGuards(AuthGuard('jwt'), AccessRulesGuard)`.
  * Same 403 insufficient_scope challenge as the native guard. JwtAuthGuard runs it for you.
  */
 @Injectable()
@@ -27,7 +27,8 @@ export class AccessRulesGuard implements CanActivate {
     const claims: AccessTokenClaims = context.switchToHttp().getRequest().user;
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
     const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets);
-    const shortfall = accessShortfall(claims, roles, scopes);
+    const delegation = this.reflector.getAllAndOverride<DelegationRule | undefined>(DELEGATION_RULE, targets);
+    const shortfall = accessShortfall(claims, roles, scopes, delegation);
     if (!shortfall) return true;
     this.metrics.increment(shortfall.code);
     const scope = shortfall.code === 'ERR_INSUFFICIENT_SCOPE' ? shortfall.scope : undefined;

@@ -26,6 +26,7 @@ export function rpcRefusalFor(code: VerificationFailure, context: { retryAfterSe
       return { code: 'UNAVAILABLE', status: 14, retryAfterSeconds: context.retryAfterSeconds, message: 'Service Unavailable' };
     case 'ERR_INSUFFICIENT_ROLE':
     case 'ERR_INSUFFICIENT_SCOPE':
+    case 'ERR_DELEGATION_REFUSED':
       return { code: 'PERMISSION_DENIED', status: 7, error: 'insufficient_scope', ...(context.scope ? { scope: context.scope } : {}), message: 'Forbidden' };
     case 'ERR_TOKEN_MISSING':
       return { code: 'UNAUTHENTICATED', status: 16, message: 'Unauthorized' };

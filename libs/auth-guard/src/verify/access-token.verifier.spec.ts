@@ -35,6 +35,10 @@ async function codeOf(promise: Promise<unknown>): Promise<VerificationFailure | 
   }
 }
 
+/** `depth` actors, each acting for the one before. */
+const nestedActors = (depth: number): Record<string, unknown> =>
+  Array.from({ length: depth }, (_, i) => `svc-${i}`).reduceRight<Record<string, unknown> | undefined>((prior, sub) => (prior ? { sub, act: prior } : { sub }), undefined)!;
+
 const ALGS: LocalAlg[] = ['RS256', 'ES256', 'EdDSA'];
 
 describe.each(ALGS)('AccessTokenVerifier with %s keys', (alg) => {
@@ -70,6 +74,9 @@ describe.each(ALGS)('AccessTokenVerifier with %s keys', (alg) => {
     ['nbf just ahead, inside the tolerance', () => token({ nbf: NOW + TOLERANCE })],
     ['iat just ahead, inside the tolerance', () => token({ iat: NOW + TOLERANCE })],
     ['no roles and no scope (defaults)', () => token({ roles: undefined, scope: undefined })],
+    ['an actor (RFC 8693 act)', () => token({ act: { sub: 'orders-api' } })],
+    ['a nested actor chain with extra actor members', () => token({ act: { sub: 'billing-api', iss: ISS, act: { sub: 'orders-api' } } })],
+    ['an actor chain at the depth limit', () => token({ act: nestedActors(8) })],
   ];
   it.each(accepted)('accepts: %s', async (_name, build) => {
     expect(await codeOf(verifier.verify(build()))).toBe('accepted');
@@ -139,6 +146,14 @@ describe.each(ALGS)('AccessTokenVerifier with %s keys', (alg) => {
     ['roles with a non-string', () => token({ roles: ['user', 1] }), 'ERR_CLAIMS_INVALID'],
     ['scope an array', () => token({ scope: ['a'] }), 'ERR_CLAIMS_INVALID'],
     ['client_id a number', () => token({ client_id: 5 }), 'ERR_CLAIMS_INVALID'],
+    ['act a string', () => token({ act: 'orders-api' }), 'ERR_CLAIMS_INVALID'],
+    ['act an array', () => token({ act: [{ sub: 'orders-api' }] }), 'ERR_CLAIMS_INVALID'],
+    ['act null', () => token({ act: null }), 'ERR_CLAIMS_INVALID'],
+    ['act without sub', () => token({ act: { client_id: 'orders-api' } }), 'ERR_CLAIMS_INVALID'],
+    ['act with a numeric sub', () => token({ act: { sub: 7 } }), 'ERR_CLAIMS_INVALID'],
+    ['act with an empty sub', () => token({ act: { sub: '' } }), 'ERR_CLAIMS_INVALID'],
+    ['a nested act malformed', () => token({ act: { sub: 'billing-api', act: { sub: ['orders-api'] } } }), 'ERR_CLAIMS_INVALID'],
+    ['an actor chain past the depth limit', () => token({ act: nestedActors(9) }), 'ERR_CLAIMS_INVALID'],
   ];
   it.each(refused)('refuses: %s', async (_name, build, code) => {
     expect(await codeOf(verifier.verify(build()))).toBe(code);
