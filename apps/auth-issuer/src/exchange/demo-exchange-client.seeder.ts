@@ -6,7 +6,7 @@ import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { PasswordHasher } from '../users/password.hasher';
 
 /** The contract's demo service client: orders-api calls billing-api on a user's behalf. Never in production. */
-export const DEMO_EXCHANGE_CLIENT = {
+const DEMO_EXCHANGE_CLIENT = {
   clientId: 'orders-api',
   secret: 'orders-api-secret',
   audiences: ['billing-api'],
