@@ -17,6 +17,7 @@ import { KeyLifecycleModule } from './keys/lifecycle/key-lifecycle.module';
 import { KeyRingModule } from './keys/ring/key-ring.module';
 import { SigningKeyStore } from './keys/store/signing-key.store';
 import { OAuthModule } from './oauth/oauth.module';
+import { OidcModule } from './oidc/oidc.module';
 import { ISSUER_REDIS } from './redis/issuer-redis';
 import { RevocationModule } from './revocation/revocation.module';
 import { moduleGraph, ModuleNode, nodeOf } from './testing/module-graph';
@@ -43,6 +44,7 @@ const FEATURES: Record<string, Type | DynamicModule> = {
   'KeyLifecycleModule.withoutKeyRing()': KeyLifecycleModule.withoutKeyRing(),
   SessionsModule,
   OAuthModule,
+  OidcModule,
   KeysModule,
   HealthModule,
 };

@@ -5,6 +5,7 @@ import { Public } from '@app/auth-guard';
 import { noStore } from '../auth/no-store';
 import type { ClientEntity } from '../clients/client.entity';
 import { IssuerError } from '../errors/issuer.error';
+import { AuthorizationCodeGrant } from '../oidc/tokens/authorization-code.grant';
 import { ClientAuthentication } from './client-authentication';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 import { OAuthForm } from './oauth.form';
@@ -24,11 +25,13 @@ export class OAuthController {
     clientCredentials: ClientCredentialsGrant,
     private readonly revocation: TokenRevocationService,
     private readonly introspection: TokenIntrospectionService,
+    authorizationCode: AuthorizationCodeGrant,
   ) {
     this.grants = {
+      authorization_code: (form, client) => authorizationCode.issue(form, client),
       refresh_token: (form, client) => refreshToken.issue(form, client),
       client_credentials: (form, client) => {
-        if (!client) throw new IssuerError('invalid_client', 'client_credentials needs client authentication');
+        if (!client || client.clientType !== 'confidential') throw new IssuerError('invalid_client', 'client_credentials needs client authentication');
         return clientCredentials.issue(form, client);
       },
     };
@@ -42,7 +45,7 @@ export class OAuthController {
     const client = await this.clientAuth.optional(request.headers, form, request.ip);
     const grantType = form.require('grant_type');
     const grant = Object.prototype.hasOwnProperty.call(this.grants, grantType) ? this.grants[grantType] : undefined;
-    if (!grant) throw new IssuerError('unsupported_grant_type', 'supported: refresh_token, client_credentials');
+    if (!grant) throw new IssuerError('unsupported_grant_type', 'supported: authorization_code, refresh_token, client_credentials');
     return grant(form, client);
   }
 
