@@ -300,7 +300,7 @@ describe('OpenID Connect authorization code flow', () => {
       const portal = await token({ grant_type: 'authorization_code', code: callbackParams(portalBack.location).code, redirect_uri: DEMO_PORTAL.redirectUri, code_verifier: pkce.verifier }, basic(DEMO_PORTAL.clientId, DEMO_PORTAL.secret));
       for (const access of [tokens.access_token, portal.body.access_token]) expect((await call('GET', `${system.billingUrl}/me`, { token: access })).status).toBe(200);
 
-      const logout = await jar.get(`${system.issuerUrl}/oidc/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: DEMO_SPA.postLogout, state: 'bye' })}`);
+      const logout = await jar.get(`${system.issuerUrl}/oidc/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: DEMO_SPA.postLogout, state: 'bye' }).toString()}`);
       expect(logout.status).toBe(302);
       expect(logout.location).toBe(`${DEMO_SPA.postLogout}?state=bye`);
       for (const access of [tokens.access_token, portal.body.access_token]) {
@@ -319,7 +319,7 @@ describe('OpenID Connect authorization code flow', () => {
       ['a forged hint', (hint: string) => ({ id_token_hint: `${hint.slice(0, -4)}AAAA`, post_logout_redirect_uri: DEMO_SPA.postLogout })],
     ])('%s is refused on the issuer page and ends nothing', async (_name, params) => {
       const { tokens } = await spaSession();
-      const result = await call('GET', `${system.issuerUrl}/oidc/logout?${new URLSearchParams(params(tokens.id_token))}`);
+      const result = await call('GET', `${system.issuerUrl}/oidc/logout?${new URLSearchParams(params(tokens.id_token)).toString()}`);
       expect({ status: result.status, location: result.headers.get('location') }).toEqual({ status: 400, location: null });
       expect((await call('GET', `${system.ordersUrl}/me`, { token: tokens.access_token })).status).toBe(200);
     });

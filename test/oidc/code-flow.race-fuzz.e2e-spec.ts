@@ -43,7 +43,7 @@ describe('code flow: races and generated input', () => {
       const tokens = (await exchange(callbackParams(back.location).code, first.verifier)).body;
       const second = pkcePair();
       const again = await jar.get(authorizeUrl(system.issuerUrl, { challenge: second.challenge }));
-      const logoutUrl = `${system.issuerUrl}/oidc/logout?${new URLSearchParams({ id_token_hint: tokens.id_token })}`;
+      const logoutUrl = `${system.issuerUrl}/oidc/logout?${new URLSearchParams({ id_token_hint: tokens.id_token }).toString()}`;
       const [raced] = await Promise.all([exchange(callbackParams(again.location).code, second.verifier), call('GET', logoutUrl)]);
       if (raced.status === 200) expect({ round, me: (await call('GET', `${system.ordersUrl}/me`, { token: raced.body.access_token })).status }).toEqual({ round, me: 401 });
       else expect(raced.body.error).toBe('invalid_grant');

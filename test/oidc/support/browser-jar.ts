@@ -68,7 +68,7 @@ export function authorizeUrl(issuerUrl: string, options: AuthorizeOptions = {}):
     code_challenge_method: 'S256',
     ...options.extra,
   });
-  return `${issuerUrl}/oauth/authorize?${params}`;
+  return `${issuerUrl}/oauth/authorize?${params.toString()}`;
 }
 
 /** The hidden and visible fields of the sign-in form. */

@@ -1,6 +1,6 @@
 import { issuerOwnAudiences } from '@app/contract';
 import { issuerErrorCodeOf } from '../../../../test/support/issuer-error-code';
-import { assertValidNewClient, isValidClientId, parseScopeParameter } from './client.rules';
+import { assertValidNewClient, isValidClientId, NewClient, parseScopeParameter } from './client.rules';
 
 const valid = { clientId: 'orders-to-billing', secret: 's'.repeat(32), scopes: ['invoices:read'], audiences: ['billing-api'] };
 const codeOf = (run: () => unknown) => issuerErrorCodeOf(run);
@@ -37,7 +37,7 @@ describe('client rules', () => {
     ['plain http off loopback', { redirectUris: ['http://app.example.com/cb'] }, 'invalid_request'],
     ['a bad post-logout URI', { postLogoutRedirectUris: ['javascript:alert(1)'] }, 'invalid_request'],
   ])('registration: %s', (_name, override, code) => {
-    expect(codeOf(() => assertValidNewClient({ ...valid, ...(override as object) }, issuerOwnAudiences('https://auth.example.com')))).toBe(code);
+    expect(codeOf(() => assertValidNewClient({ ...valid, ...override } as NewClient, issuerOwnAudiences('https://auth.example.com')))).toBe(code);
   });
 
   it('parses a scope parameter as a set and refuses invalid scope-tokens', () => {
