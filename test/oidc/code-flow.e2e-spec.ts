@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { Client } from 'pg';
 import { basic } from '../support/oauth-clients';
 import { call, decodeJwt } from '../support/http';
 import { startTestSystem, TestSystem } from '../support/test-system';
@@ -182,6 +184,21 @@ describe('OpenID Connect authorization code flow', () => {
       const { code } = callbackParams(back.location);
       const stolen = await token({ grant_type: 'authorization_code', code, redirect_uri: DEMO_SPA.redirectUri, code_verifier: pkce.verifier }, basic(DEMO_PORTAL.clientId, DEMO_PORTAL.secret));
       expect(stolen.body.error).toBe('invalid_grant');
+    });
+
+    it('an expired code is invalid_grant', async () => {
+      const pkce = pkcePair();
+      const back = await signIn(new BrowserJar(), system.issuerUrl, authorizeUrl(system.issuerUrl, { challenge: pkce.challenge }));
+      const { code } = callbackParams(back.location);
+      const db = new Client({ connectionString: system.databaseUrl });
+      await db.connect();
+      const hash = createHash('sha256').update(code).digest('base64url');
+      // Only the hash is stored; its lifetime is at most 60 s.
+      const row = await db.query("SELECT extract(epoch FROM expires_at - now()) AS ttl FROM authorization_codes WHERE code_hash = $1", [hash]);
+      expect(Number(row.rows[0].ttl)).toBeLessThanOrEqual(60);
+      await db.query("UPDATE authorization_codes SET expires_at = now() - interval '1 second' WHERE code_hash = $1", [hash]);
+      await db.end();
+      expect((await spaExchange(code, pkce.verifier)).body.error).toBe('invalid_grant');
     });
 
     it('an unknown or garbage code is invalid_grant', async () => {
