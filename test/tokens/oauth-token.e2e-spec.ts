@@ -110,7 +110,7 @@ describe('OAuth token endpoint', () => {
         ['client_id disagrees with Basic', () => token({ grant_type: 'client_credentials', client_id: 'other' }, good), 400, 'invalid_request'],
         ['no grant_type', () => token({}, good), 400, 'invalid_request'],
         ['password grant', () => token({ grant_type: 'password', username: 'alice', password: 'alice-password' }, good), 400, 'unsupported_grant_type'],
-        ['authorization_code grant', () => token({ grant_type: 'authorization_code', code: 'x' }, good), 400, 'unsupported_grant_type'],
+        ['authorization_code grant with a garbage code', () => token({ grant_type: 'authorization_code', code: 'x' }, good), 400, 'invalid_grant'],
         ['prototype-named grant', () => token({ grant_type: 'constructor' }, good), 400, 'unsupported_grant_type'],
         ['JSON body', () => call('POST', `${system.issuerUrl}/oauth/token`, { json: { grant_type: 'client_credentials' }, headers: good }), 400, 'invalid_request'],
         ['repeated grant_type', () => rawForm('grant_type=client_credentials&grant_type=refresh_token', good), 400, 'invalid_request'],
@@ -163,10 +163,10 @@ describe('OAuth token endpoint', () => {
       revocation_endpoint: `${system.issuerUrl}/oauth/revoke`,
       introspection_endpoint: `${system.issuerUrl}/oauth/introspect`,
     });
-    expect(body.grant_types_supported.sort()).toEqual(['client_credentials', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange']);
+    expect(body.grant_types_supported.sort()).toEqual(['authorization_code', 'client_credentials', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange']);
     expect(body.token_endpoint_auth_methods_supported.sort()).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
     expect(body.revocation_endpoint_auth_methods_supported.sort()).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
     expect(body.introspection_endpoint_auth_methods_supported.sort()).toEqual(['client_secret_basic', 'client_secret_post']);
-    expect(body).not.toHaveProperty('authorization_endpoint');
+    expect(body.authorization_endpoint).toBe(`${system.issuerUrl}/oauth/authorize`);
   });
 });

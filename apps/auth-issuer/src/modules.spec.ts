@@ -19,6 +19,7 @@ import { KeyRingModule } from './keys/ring/key-ring.module';
 import { SigningKeyStore } from './keys/store/signing-key.store';
 import { AccessTokenInspectionModule } from './oauth/access-token-inspection.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { OidcModule } from './oidc/oidc.module';
 import { ISSUER_REDIS } from './redis/issuer-redis';
 import { RevocationModule } from './revocation/revocation.module';
 import { moduleGraph, ModuleNode, nodeOf } from './testing/module-graph';
@@ -47,6 +48,7 @@ const FEATURES: Record<string, Type | DynamicModule> = {
   AccessTokenInspectionModule,
   ExchangeModule,
   OAuthModule,
+  OidcModule,
   KeysModule,
   HealthModule,
 };

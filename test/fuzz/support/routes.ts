@@ -15,6 +15,12 @@ export const ISSUER_ROUTES: [string, string][] = [
   ['GET', '/.well-known/oauth-authorization-server'],
   ['GET', '/.well-known/jwks.json'],
   ['GET', '/health'],
+  ['GET', '/oauth/authorize'],
+  ['GET', '/oidc/login'],
+  ['POST', '/oidc/login'],
+  ['GET', '/oidc/userinfo'],
+  ['POST', '/oidc/userinfo'],
+  ['GET', '/oidc/logout'],
 ];
 
 export const SERVICE_ROUTES: [string, string][] = [

@@ -30,15 +30,24 @@ export class LoginService {
   async login({ username, password, resource }: LoginRequest): Promise<TokenResponse> {
     // Checked before the password: which resources exist is no secret, and a bad one costs no argon2 run.
     if (resource !== undefined && resource !== this.config.adminAudience) throw new IssuerError('invalid_target', 'unknown resource');
+    const user = await this.authenticate(username, password);
+    if (resource !== undefined) return this.adminLogin(user);
+    await this.audit.record('login_success', user.id);
+    return this.tokens.startSession(user);
+  }
+
+  /**
+   * The user these credentials prove, or `invalid_credentials` (audited) for every kind of failure alike.
+   * The hosted sign-in page (OpenID Connect) checks passwords here too, under the same LoginThrottle.
+   */
+  async authenticate(username: string, password: string): Promise<UserEntity> {
     const user = await this.users.findByUsername(username);
     const passwordOk = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !passwordOk || user.disabled) {
       await this.audit.record('login_failure', user?.id ?? null, { reason: !user ? 'unknown_user' : user.disabled ? 'disabled' : 'bad_password' });
       throw new IssuerError('invalid_credentials', 'invalid username or password');
     }
-    if (resource !== undefined) return this.adminLogin(user);
-    await this.audit.record('login_success', user.id);
-    return this.tokens.startSession(user);
+    return user;
   }
 
   private async adminLogin(user: UserEntity): Promise<TokenResponse> {

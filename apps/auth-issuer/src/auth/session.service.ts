@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import type { AccessTokenClaims, TokenResponse } from '@app/contract';
+import { Inject, Injectable } from '@nestjs/common';
+import { type AccessTokenClaims, issuerOwnAudiences, type TokenResponse } from '@app/contract';
+import { ClientEntity } from '../clients/client.entity';
+import { isReservedAudience } from '../clients/client.rules';
+import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { AuditLog } from '../audit/audit-log.service';
 import { RefreshTokensService } from '../refresh/refresh-tokens.service';
 import { RevocationWriter } from '../revocation/revocation.writer';
@@ -14,6 +17,7 @@ export class SessionService {
     private readonly tokens: TokenIssuer,
     private readonly revocation: RevocationWriter,
     private readonly audit: AuditLog,
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
 
   /**
@@ -25,7 +29,13 @@ export class SessionService {
     return this.refreshTokens.rotate(refreshToken, clientId, scope, async (next, manager) => {
       const user = await manager.findOne(UserEntity, { where: { id: next.subject } });
       if (!user || user.disabled) return undefined;
-      return this.tokens.respond(user, next.familyId, next.token, scope ? scope.join(' ') : next.scope);
+      // A code-flow session's tokens stay its client's: its audiences, its client_id; a client gone or disabled ends it.
+      const client = next.clientId === null ? null : await manager.findOne(ClientEntity, { where: { clientId: next.clientId } });
+      if (client && client.disabled) return undefined;
+      const audience = client?.allowedAudiences.filter((aud) => !isReservedAudience(aud, issuerOwnAudiences(this.config.issuerUrl)));
+      if (next.clientId !== null && !audience?.length) return undefined;
+      const owner = client && audience ? { clientId: client.clientId, audience } : undefined;
+      return this.tokens.respond(user, next.familyId, next.token, scope ? scope.join(' ') : next.scope, owner);
     });
   }
 

@@ -16,12 +16,13 @@ import { SessionTokenGuard } from './session-token.guard';
 /**
  * Sessions and tokens: /auth/login, /auth/refresh, /auth/logout; access tokens signed with the ring's active
  * key, rotating refresh tokens, cookie delivery, the demo users. The OAuth endpoints reuse the session
- * (refresh grant), the signer (client credentials) and the refresh tokens (revocation).
+ * (refresh grant), the signer (client credentials) and the refresh tokens (revocation); the OpenID sign-in page
+ * checks passwords with the login service.
  */
 @Module({
   imports: [UsersModule, KeyRingModule, RevocationModule, ThrottleModule],
   controllers: [AuthController],
   providers: [LoginService, SessionService, TokenIssuer, AccessTokenSigner, RefreshTokensService, SessionCookies, SessionTokenGuard, DemoUsersSeeder],
-  exports: [SessionService, AccessTokenSigner, RefreshTokensService],
+  exports: [SessionService, AccessTokenSigner, RefreshTokensService, LoginService],
 })
 export class SessionsModule {}

@@ -19,7 +19,9 @@ export interface CliIo {
 }
 
 const USAGE =
-  'usage: clients:create --id <client-id> --audiences <aud>[,<aud>...] [--scopes <scope>[,<scope>...]] [--exchange-audiences <aud>[,<aud>...] [--exchange-scopes <scope>[,<scope>...]]] [--secret-stdin]';
+  'usage: clients:create --id <client-id> --audiences <aud>[,<aud>...] [--scopes <scope>[,<scope>...]] [--secret-stdin]\n' +
+  '       [--type confidential|public] [--redirect-uris <uri>[,<uri>...]] [--post-logout-uris <uri>[,<uri>...]] [--first-party]\n' +
+  '       [--exchange-audiences <aud>[,<aud>...] [--exchange-scopes <scope>[,<scope>...]]]';
 
 const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -38,10 +40,16 @@ interface ClientsCreateArgs {
   exchangeAudiences: string[];
   exchangeScopes: string[];
   secretFromStdin: boolean;
+  type: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  firstParty: boolean;
 }
 
 /**
- * Registers a confidential client. The secret is generated (256 bits) and printed once, or read from
+ * Registers a client. Code-flow clients (OpenID Connect sign-in) add `--redirect-uris` (exact), optional
+ * `--post-logout-uris`, `--type public` for a browser app without a secret, and `--first-party` to skip consent.
+ * A confidential client: The secret is generated (256 bits) and printed once, or read from
  * stdin (`--secret-stdin`, never echoed); only its argon2id hash is stored. ISSUER_URL must be the
  * issuer's (default http://localhost:3000): its own audiences are refused. Exit codes: 0 created,
  * 1 refused or failed, 2 usage. `--exchange-audiences` (and `--exchange-scopes`) let the client exchange
@@ -50,6 +58,8 @@ interface ClientsCreateArgs {
  * @example
  * npm run clients:create -- --id orders-to-billing --scopes invoices:read --audiences billing-api
  * npm run clients:create -- --id orders-api --audiences billing-api --exchange-audiences billing-api --exchange-scopes invoices:read
+ * npm run clients:create -- --id dashboard --type public --first-party --audiences orders-api,billing-api \
+ *   --redirect-uris https://dash.example.com/callback --post-logout-uris https://dash.example.com/
  */
 export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: CliIo = processIo): Promise<number> {
   const parsed = parseArgs(args);
@@ -63,19 +73,35 @@ export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: 
   try {
     // The same ISSUER_URL as the issuer's: its own audiences are refused as client audiences.
     const reserved = issuerOwnAudiences(readUrl(env, 'ISSUER_URL', 'http://localhost:3000', ['http:', 'https:']));
-    const secret = parsed.secretFromStdin ? (await io.readStdin()).replace(/\r?\n$/, '') : randomBytes(32).toString('base64url');
+    const isPublic = parsed.type === 'public';
+    if (isPublic && parsed.secretFromStdin) throw new IssuerError('invalid_request', 'a public client has no secret');
+    const secret = isPublic ? undefined : parsed.secretFromStdin ? (await io.readStdin()).replace(/\r?\n$/, '') : randomBytes(32).toString('base64url');
     database = await openCliDatabase(env);
     const url = database.url;
     await runMigrations(url);
     dataSource = await new DataSource({ ...typeOrmOptions(url), logging: ['error'] }).initialize();
     Logger.overrideLogger(['error', 'warn']);
     const clients = new ClientsService(dataSource, new PasswordHasher(), new AuditLog(dataSource));
-    const { exchangeAudiences, exchangeScopes } = parsed;
-    const client = await clients.create({ clientId: parsed.id, secret, scopes: parsed.scopes, audiences: parsed.audiences, exchangeAudiences, exchangeScopes }, reserved);
-    const shown = parsed.secretFromStdin ? {} : { client_secret: secret };
+    const registration = {
+      clientId: parsed.id,
+      secret,
+      scopes: parsed.scopes,
+      audiences: parsed.audiences,
+      type: parsed.type as 'public' | 'confidential',
+      redirectUris: parsed.redirectUris,
+      postLogoutRedirectUris: parsed.postLogoutRedirectUris,
+      firstParty: parsed.firstParty,
+      exchangeAudiences: parsed.exchangeAudiences,
+      exchangeScopes: parsed.exchangeScopes,
+    };
+    const client = await clients.create(registration, reserved);
+    const shown = parsed.secretFromStdin || isPublic ? {} : { client_secret: secret };
+    const codeFlow = client.redirectUris.length
+      ? { client_type: client.clientType, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, first_party: client.firstParty }
+      : {};
     const exchange = client.exchangeAudiences.length ? { exchange_audiences: client.exchangeAudiences, exchange_scopes: client.exchangeScopes } : {};
-    io.out(JSON.stringify({ client_id: client.clientId, ...shown, scopes: client.allowedScopes, audiences: client.allowedAudiences, ...exchange }));
-    if (!parsed.secretFromStdin) io.err('Store the client_secret now: it is not shown again and only its hash is kept.');
+    io.out(JSON.stringify({ client_id: client.clientId, ...shown, scopes: client.allowedScopes, audiences: client.allowedAudiences, ...codeFlow, ...exchange }));
+    if (!parsed.secretFromStdin && !isPublic) io.err('Store the client_secret now: it is not shown again and only its hash is kept.');
     return 0;
   } catch (error) {
     if (error instanceof IssuerError) io.err(`clients:create: ${error.code}: ${error.description}`);
@@ -93,13 +119,18 @@ export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: 
 function parseArgs(args: string[]): ClientsCreateArgs | string {
   const values = new Map<string, string>();
   let secretFromStdin = false;
+  let firstParty = false;
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
     if (flag === '--secret-stdin' && inline === undefined) {
       secretFromStdin = true;
       continue;
     }
-    if (!['--id', '--scopes', '--audiences', '--exchange-audiences', '--exchange-scopes'].includes(flag)) return `unknown argument ${args[i]}`;
+    if (flag === '--first-party' && inline === undefined) {
+      firstParty = true;
+      continue;
+    }
+    if (!['--id', '--scopes', '--audiences', '--type', '--redirect-uris', '--post-logout-uris', '--exchange-audiences', '--exchange-scopes'].includes(flag)) return `unknown argument ${args[i]}`;
     const value = inline ?? args[++i];
     if (value === undefined) return `${flag} needs a value`;
     if (values.has(flag)) return `${flag} given twice`;
@@ -110,6 +141,8 @@ function parseArgs(args: string[]): ClientsCreateArgs | string {
   if (!id) return '--id is required';
   if (!audiences) return '--audiences is required';
   const list = (value = '') => value.split(/[\s,]+/).filter(Boolean);
+  const type = values.get('--type') ?? 'confidential';
+  if (type !== 'public' && type !== 'confidential') return '--type must be public or confidential';
   return {
     id,
     scopes: list(values.get('--scopes')),
@@ -117,5 +150,9 @@ function parseArgs(args: string[]): ClientsCreateArgs | string {
     exchangeAudiences: list(values.get('--exchange-audiences')),
     exchangeScopes: list(values.get('--exchange-scopes')),
     secretFromStdin,
+    type,
+    redirectUris: list(values.get('--redirect-uris')),
+    postLogoutRedirectUris: list(values.get('--post-logout-uris')),
+    firstParty,
   };
 }

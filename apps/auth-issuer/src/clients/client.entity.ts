@@ -1,13 +1,32 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-/** A registered confidential client. The secret exists only as an argon2id hash. */
+export type ClientType = 'confidential' | 'public';
+
+/**
+ * A registered client. A confidential one proves itself with a secret, which exists only as an argon2id hash;
+ * a public one (a browser app) has none and may only use the code flow with PKCE.
+ */
 @Entity('clients')
 export class ClientEntity {
   @PrimaryColumn({ name: 'client_id', type: 'text' })
   clientId: string;
 
-  @Column({ name: 'secret_hash', type: 'text' })
-  secretHash: string;
+  @Column({ name: 'secret_hash', type: 'text', nullable: true })
+  secretHash: string | null;
+
+  @Column({ name: 'client_type', type: 'text', default: 'confidential' })
+  clientType: ClientType;
+
+  /** Exact redirect URIs for the code flow; a loopback URI registered without a port accepts any port (RFC 8252 §7.3). */
+  @Column({ name: 'redirect_uris', type: 'text', array: true, default: () => "'{}'" })
+  redirectUris: string[];
+
+  @Column({ name: 'post_logout_redirect_uris', type: 'text', array: true, default: () => "'{}'" })
+  postLogoutRedirectUris: string[];
+
+  /** First-party apps sign users in without a consent screen. */
+  @Column({ name: 'first_party', type: 'boolean', default: false })
+  firstParty: boolean;
 
   @Column({ name: 'allowed_scopes', type: 'text', array: true, default: () => "'{}'" })
   allowedScopes: string[];

@@ -1,6 +1,6 @@
 import { issuerOwnAudiences } from '@app/contract';
 import { issuerErrorCodeOf } from '../../../../test/support/issuer-error-code';
-import { assertValidNewClient, isValidClientId, parseScopeParameter } from './client.rules';
+import { assertValidNewClient, isValidClientId, NewClient, parseScopeParameter } from './client.rules';
 
 const valid = { clientId: 'orders-to-billing', secret: 's'.repeat(32), scopes: ['invoices:read'], audiences: ['billing-api'] };
 const codeOf = (run: () => unknown) => issuerErrorCodeOf(run);
@@ -27,8 +27,17 @@ describe('client rules', () => {
     ['the issuer itself as audience', { audiences: ['https://auth.example.com'] }, 'invalid_request'],
     ['the issuer with a trailing slash', { audiences: ['billing-api', 'https://auth.example.com/'] }, 'invalid_request'],
     ['the admin audience', { audiences: ['https://auth.example.com/admin'] }, 'invalid_request'],
+    ['a public code-flow client', { type: 'public', secret: undefined, redirectUris: ['http://127.0.0.1:4180/callback'] }, 'ok'],
+    ['a public client with a secret', { type: 'public', redirectUris: ['http://127.0.0.1:4180/callback'] }, 'invalid_request'],
+    ['a public client without redirect URIs', { type: 'public', secret: undefined }, 'invalid_request'],
+    ['a confidential client without a secret', { secret: undefined }, 'invalid_request'],
+    ['an unknown type', { type: 'hybrid' }, 'invalid_request'],
+    ['a wildcard redirect URI', { redirectUris: ['https://*.example.com/cb'] }, 'invalid_request'],
+    ['a redirect URI with a fragment', { redirectUris: ['https://app.example.com/cb#x'] }, 'invalid_request'],
+    ['plain http off loopback', { redirectUris: ['http://app.example.com/cb'] }, 'invalid_request'],
+    ['a bad post-logout URI', { postLogoutRedirectUris: ['javascript:alert(1)'] }, 'invalid_request'],
   ])('registration: %s', (_name, override, code) => {
-    expect(codeOf(() => assertValidNewClient({ ...valid, ...override }, issuerOwnAudiences('https://auth.example.com')))).toBe(code);
+    expect(codeOf(() => assertValidNewClient({ ...valid, ...override } as NewClient, issuerOwnAudiences('https://auth.example.com')))).toBe(code);
   });
 
   it('parses a scope parameter as a set and refuses invalid scope-tokens', () => {

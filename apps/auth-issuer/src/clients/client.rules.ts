@@ -1,5 +1,7 @@
 import { FIRST_PARTY_CLIENT_ID } from '@app/contract';
 import { IssuerError } from '../errors/issuer.error';
+import type { ClientType } from './client.entity';
+import { isValidRedirectUri } from './redirect-uri.rules';
 
 /** Client ids: short, URL- and header-safe. */
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -43,13 +45,20 @@ export function parseScopeParameter(value: string): string[] {
 
 export interface NewClient {
   clientId: string;
-  secret: string;
+  /** Required for a confidential client; a public client has none. */
+  secret?: string;
   scopes: string[];
   audiences: string[];
   /** Token exchange (RFC 8693): audiences this client may exchange user tokens toward. Default none. */
   exchangeAudiences?: string[];
   /** Scopes its exchanged tokens may carry. Default none. */
   exchangeScopes?: string[];
+  /** Default confidential. */
+  type?: ClientType;
+  /** Code-flow redirect URIs (exact); none: the client cannot use the authorization endpoint. */
+  redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
+  firstParty?: boolean;
 }
 
 /**
@@ -60,8 +69,12 @@ export function assertValidNewClient(client: NewClient, reservedAudiences: reado
   const { clientId, secret, scopes, audiences } = client;
   if (clientId === FIRST_PARTY_CLIENT_ID) throw new IssuerError('invalid_request', `client id ${FIRST_PARTY_CLIENT_ID} is reserved for user sessions`);
   if (!isValidClientId(clientId)) throw new IssuerError('invalid_request', 'client id must be 1-64 of A-Z a-z 0-9 . _ - and not UUID-shaped');
-  if (secret.length < MIN_CLIENT_SECRET_LENGTH) throw new IssuerError('invalid_request', `client secret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`);
-  if (Buffer.byteLength(secret, 'utf8') > MAX_CLIENT_SECRET_BYTES) throw new IssuerError('invalid_request', `client secret must be at most ${MAX_CLIENT_SECRET_BYTES} bytes`);
+  assertValidCodeFlow(client);
+  if (secret === undefined) {
+    if (client.type !== 'public') throw new IssuerError('invalid_request', 'a confidential client needs a secret');
+  } else if (client.type === 'public') throw new IssuerError('invalid_request', 'a public client has no secret');
+  else if (secret.length < MIN_CLIENT_SECRET_LENGTH) throw new IssuerError('invalid_request', `client secret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`);
+  else if (Buffer.byteLength(secret, 'utf8') > MAX_CLIENT_SECRET_BYTES) throw new IssuerError('invalid_request', `client secret must be at most ${MAX_CLIENT_SECRET_BYTES} bytes`);
   const badScope = scopes.find((scope) => !isValidScopeToken(scope));
   if (badScope !== undefined) throw new IssuerError('invalid_request', `scope "${badScope}" is not a valid scope-token`);
   if (audiences.length === 0) throw new IssuerError('invalid_request', 'a client needs at least one audience: the service it calls');
@@ -79,4 +92,12 @@ function assertValidExchangePolicy({ exchangeAudiences = [], exchangeScopes = []
   const badScope = exchangeScopes.find((scope) => !isValidScopeToken(scope));
   if (badScope !== undefined) throw new IssuerError('invalid_request', `exchange scope "${badScope}" is not a valid scope-token`);
   if (exchangeScopes.length > 0 && exchangeAudiences.length === 0) throw new IssuerError('invalid_request', 'exchange scopes need at least one exchange audience');
+}
+
+/** A public client exists only for the code flow; every URI must be registrable (no wildcard, no fragment). */
+function assertValidCodeFlow({ type, redirectUris = [], postLogoutRedirectUris = [] }: NewClient): void {
+  if (type !== undefined && type !== 'public' && type !== 'confidential') throw new IssuerError('invalid_request', 'client type must be public or confidential');
+  if (type === 'public' && redirectUris.length === 0) throw new IssuerError('invalid_request', 'a public client needs at least one redirect URI');
+  const bad = [...redirectUris, ...postLogoutRedirectUris].find((uri) => !isValidRedirectUri(uri));
+  if (bad !== undefined) throw new IssuerError('invalid_request', `"${bad}" is not a registrable redirect URI (absolute https, or http on a loopback host; no fragment or wildcard)`);
 }

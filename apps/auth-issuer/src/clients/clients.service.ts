@@ -28,14 +28,26 @@ export class ClientsService {
     if (await repository.existsBy({ clientId: client.clientId })) throw new IssuerError('conflict', `client ${client.clientId} exists`);
     const entity = repository.create({
       clientId: client.clientId,
-      secretHash: await this.hasher.hash(client.secret),
+      secretHash: client.secret === undefined ? null : await this.hasher.hash(client.secret),
+      clientType: client.type ?? 'confidential',
       allowedScopes: [...new Set(client.scopes)],
       allowedAudiences: [...new Set(client.audiences)],
+      redirectUris: [...new Set(client.redirectUris ?? [])],
+      postLogoutRedirectUris: [...new Set(client.postLogoutRedirectUris ?? [])],
+      firstParty: client.firstParty ?? false,
       exchangeAudiences: [...new Set(client.exchangeAudiences ?? [])],
       exchangeScopes: [...new Set(client.exchangeScopes ?? [])],
     });
     await repository.insert(entity);
-    await this.audit.record('client_created', null, { client_id: client.clientId, scopes: entity.allowedScopes.join(' '), audiences: entity.allowedAudiences.join(' '), exchange_audiences: entity.exchangeAudiences.join(' '), exchange_scopes: entity.exchangeScopes.join(' ') });
+    await this.audit.record('client_created', null, {
+      client_id: client.clientId,
+      type: entity.clientType,
+      scopes: entity.allowedScopes.join(' '),
+      audiences: entity.allowedAudiences.join(' '),
+      redirect_uris: entity.redirectUris.join(' '),
+      exchange_audiences: entity.exchangeAudiences.join(' '),
+      exchange_scopes: entity.exchangeScopes.join(' '),
+    });
     return entity;
   }
 
@@ -46,7 +58,8 @@ export class ClientsService {
   async authenticate({ clientId, secret }: ClientCredentials): Promise<ClientEntity> {
     const plausible = isValidClientId(clientId) && Buffer.byteLength(secret, 'utf8') <= MAX_CLIENT_SECRET_BYTES;
     const client = plausible ? await this.dataSource.getRepository(ClientEntity).findOneBy({ clientId }) : null;
-    const secretOk = await this.hasher.verify(client?.secretHash, plausible ? secret : '');
+    // A public client has no secret: the decoy hash runs, and any secret it presents fails.
+    const secretOk = await this.hasher.verify(client?.secretHash ?? undefined, plausible ? secret : '');
     if (!client || !secretOk || client.disabled) {
       const reason = !client ? 'unknown_client' : client.disabled ? 'disabled' : 'bad_secret';
       await this.audit.record('client_auth_failure', null, { client_id: plausible ? clientId : null, reason });
@@ -55,11 +68,16 @@ export class ClientsService {
     return client;
   }
 
-  /** `invalid_client` when a registered client names itself without proving it (it must authenticate). */
-  async assertNotConfidential(clientId: string): Promise<void> {
-    if (!isValidClientId(clientId)) return;
-    if (!(await this.dataSource.getRepository(ClientEntity).existsBy({ clientId }))) return;
-    await this.audit.record('client_auth_failure', null, { client_id: clientId, reason: 'no_secret' });
+  /**
+   * A client that names itself without a secret (auth method `none`): the registered public client of that
+   * name, undefined for an unregistered name, `invalid_client` for a confidential client (it must authenticate).
+   */
+  async publicClient(clientId: string): Promise<ClientEntity | undefined> {
+    if (!isValidClientId(clientId)) return undefined;
+    const client = await this.dataSource.getRepository(ClientEntity).findOneBy({ clientId });
+    if (!client) return undefined;
+    if (client.clientType === 'public' && !client.disabled) return client;
+    await this.audit.record('client_auth_failure', null, { client_id: clientId, reason: client.disabled ? 'disabled' : 'no_secret' });
     throw new IssuerError('invalid_client', 'this client must authenticate');
   }
 }

@@ -11,9 +11,21 @@ import { ClientEntity } from '../clients/client.entity';
 import { Clients1764300000000 } from './migrations/1764300000000-clients';
 import { RefreshAccessPair1764500000000 } from './migrations/1764500000000-refresh-access-pair';
 import { ClientExchangePolicy1764613000000 } from './migrations/1764613000000-client-exchange-policy';
+import { OidcCodeFlow1764610000000 } from './migrations/1764610000000-oidc-code-flow';
+import { SsoSessionEntity, SsoSessionGrantEntity } from '../oidc/sessions/sso-session.entity';
+import { AuthorizationCodeEntity } from '../oidc/codes/authorization-code.entity';
 
-const ENTITIES = [UserEntity, SigningKeyEntity, RefreshTokenEntity, AuditEventEntity, ClientEntity];
-const MIGRATIONS = [InitialSchema1764150000000, AuditEvents1764150100000, KeyLifecycle1764200000000, Clients1764300000000, DurableRevocations1764400000000, RefreshAccessPair1764500000000, ClientExchangePolicy1764613000000];
+const ENTITIES = [UserEntity, SigningKeyEntity, RefreshTokenEntity, AuditEventEntity, ClientEntity, SsoSessionEntity, SsoSessionGrantEntity, AuthorizationCodeEntity];
+const MIGRATIONS = [
+  InitialSchema1764150000000,
+  AuditEvents1764150100000,
+  KeyLifecycle1764200000000,
+  Clients1764300000000,
+  DurableRevocations1764400000000,
+  RefreshAccessPair1764500000000,
+  OidcCodeFlow1764610000000,
+  ClientExchangePolicy1764613000000,
+];
 
 /** Schema changes only through committed migrations, run at start; never synchronize. */
 export function typeOrmOptions(databaseUrl: string): DataSourceOptions {

@@ -21,26 +21,24 @@ export class ClientAuthentication {
   ) {}
 
   /**
-   * The authenticated client, or undefined for a first-party request: no credentials, or a public
-   * client's `client_id` alone (auth method `none`, as openid-client sends it). Every registered client
-   * is confidential, so its id without its secret is `invalid_client`. Any other name is taken as the
-   * first-party app: nothing authenticates a public client's name, so it grants nothing beyond what no
-   * client_id at all would. Only secret checks are throttled: an id alone guesses nothing.
+   * The authenticated client, or undefined for a first-party request: no credentials, or an unregistered
+   * `client_id` alone (auth method `none`, as openid-client sends it). A registered public client's id alone
+   * names that client (`clientType: 'public'`: nothing proves it, so it may only redeem its own PKCE-bound codes
+   * and refresh tokens); a confidential client's id without its secret is `invalid_client`. Any other name is
+   * taken as the first-party app: it grants nothing beyond what no client_id at all would. Only secret checks
+   * are throttled: an id alone guesses nothing.
    */
   async optional(headers: Headers, form: OAuthForm, ip: string): Promise<ClientEntity | undefined> {
     const presented = readClientCredentials(headers, form);
     if (!presented) return undefined;
-    if (presented.secret === null) {
-      await this.clients.assertNotConfidential(presented.clientId);
-      return undefined;
-    }
+    if (presented.secret === null) return this.clients.publicClient(presented.clientId);
     const credentials = { clientId: presented.clientId, secret: presented.secret };
     return this.throttle.attempt(credentials.clientId, ip, () => this.clients.authenticate(credentials));
   }
 
   async required(headers: Headers, form: OAuthForm, ip: string): Promise<ClientEntity> {
     const client = await this.optional(headers, form, ip);
-    if (!client) throw new IssuerError('invalid_client', 'client authentication required');
+    if (!client || client.clientType !== 'confidential') throw new IssuerError('invalid_client', 'client authentication required');
     return client;
   }
 }

@@ -6,6 +6,7 @@ import { noStore } from '../auth/no-store';
 import type { ClientEntity } from '../clients/client.entity';
 import { IssuerError } from '../errors/issuer.error';
 import { TokenExchangeGrant } from '../exchange/token-exchange.grant';
+import { AuthorizationCodeGrant } from '../oidc/tokens/authorization-code.grant';
 import { ClientAuthentication } from './client-authentication';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 import { OAuthForm } from './oauth.form';
@@ -26,14 +27,20 @@ export class OAuthController {
     private readonly revocation: TokenRevocationService,
     private readonly introspection: TokenIntrospectionService,
     tokenExchange: TokenExchangeGrant,
+    authorizationCode: AuthorizationCodeGrant,
   ) {
     this.grants = {
+      authorization_code: (form, client) => authorizationCode.issue(form, client),
       refresh_token: (form, client) => refreshToken.issue(form, client),
       client_credentials: (form, client) => {
-        if (!client) throw new IssuerError('invalid_client', 'client_credentials needs client authentication');
+        if (!client || client.clientType !== 'confidential') throw new IssuerError('invalid_client', 'client_credentials needs client authentication');
         return clientCredentials.issue(form, client);
       },
-      [TOKEN_EXCHANGE_GRANT_TYPE]: (form, client) => tokenExchange.issue(form, client),
+      // RFC 8693 exchange acts for a service: a public client (a client_id alone) never authenticates as one.
+      [TOKEN_EXCHANGE_GRANT_TYPE]: (form, client) => {
+        if (client?.clientType === 'public') throw new IssuerError('invalid_client', 'token exchange needs client authentication');
+        return tokenExchange.issue(form, client);
+      },
     };
   }
 

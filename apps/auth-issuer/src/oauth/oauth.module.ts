@@ -3,6 +3,7 @@ import { SessionsModule } from '../auth/sessions.module';
 import { ClientsService } from '../clients/clients.service';
 import { DiscoveryController } from '../discovery/discovery.controller';
 import { ExchangeModule } from '../exchange/exchange.module';
+import { OidcModule } from '../oidc/oidc.module';
 import { RevocationModule } from '../revocation/revocation.module';
 import { ThrottleModule } from '../throttle/throttle.module';
 import { UsersModule } from '../users/users.module';
@@ -16,7 +17,7 @@ import { TokenRevocationService } from './token-revocation.service';
 
 /** The OAuth 2.0 endpoints (/oauth/token, /revoke, /introspect), their clients and client authentication, and discovery. */
 @Module({
-  imports: [SessionsModule, AccessTokenInspectionModule, RevocationModule, ThrottleModule, UsersModule, ExchangeModule],
+  imports: [SessionsModule, AccessTokenInspectionModule, RevocationModule, ThrottleModule, UsersModule, ExchangeModule, OidcModule],
   controllers: [OAuthController, DiscoveryController],
   providers: [ClientsService, ClientAuthentication, RefreshTokenGrant, ClientCredentialsGrant, TokenRevocationService, TokenIntrospectionService],
 })

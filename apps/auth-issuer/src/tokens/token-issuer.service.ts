@@ -31,9 +31,10 @@ export class TokenIssuer {
   }
 
   /** The response, and the access token's jti and exp: the refresh token's row keeps them so rotating it can deny that access token. */
-  async respond(user: UserEntity, familyId: string, refreshToken: string, scope: string): Promise<MintedPair<TokenResponse>> {
-    // RFC 9068 §2.2 requires client_id; user sessions belong to the first-party app.
-    const access = await this.signer.sign({ sub: user.id, roles: user.roles, scope, audience: this.config.audiences, clientId: FIRST_PARTY_CLIENT_ID, sessionId: familyId });
+  async respond(user: UserEntity, familyId: string, refreshToken: string, scope: string, client?: { clientId: string; audience: string[] }): Promise<MintedPair<TokenResponse>> {
+    // RFC 9068 §2.2 requires client_id; user sessions belong to the first-party app, code-flow sessions to their client.
+    const { clientId, audience } = client ?? { clientId: FIRST_PARTY_CLIENT_ID, audience: this.config.audiences };
+    const access = await this.signer.sign({ sub: user.id, roles: user.roles, scope, audience, clientId, sessionId: familyId });
     const result: TokenResponse = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshToken, scope };
     return { result, accessJti: access.jti, accessExp: access.exp };
   }
