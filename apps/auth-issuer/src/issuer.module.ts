@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type Redis from 'ioredis';
+import { Registry } from 'prom-client';
 import { AUTH_COOKIE_GUARD_OPTION } from '@app/contract';
 import { AuthGuardModule } from '@app/auth-guard';
 import { SessionsModule } from './auth/sessions.module';
@@ -12,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { IssuerKeySource } from './keys/ring/issuer-key.source';
 import { KeyRingModule } from './keys/ring/key-ring.module';
+import { IssuerMetricsModule } from './metrics/issuer-metrics.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { ISSUER_REDIS } from './redis/issuer-redis';
 
@@ -24,7 +26,8 @@ export interface IssuerOverrides {
 /** The issuer server: the core, the feature modules on it, and the guard over every route. See docs/architecture.md. */
 @Module({})
 export class IssuerModule {
-  static forConfig(config: IssuerConfig, overrides: IssuerOverrides = {}): DynamicModule {
+  /** `registry`: the app's metrics registry (the bootstrap serves it); a private one when not given. */
+  static forConfig(config: IssuerConfig, overrides: IssuerOverrides = {}, registry: Registry = new Registry()): DynamicModule {
     return {
       module: IssuerModule,
       imports: [
@@ -33,6 +36,7 @@ export class IssuerModule {
         SessionsModule,
         OAuthModule,
         HealthModule,
+        IssuerMetricsModule.forRegistry(registry),
         AuthGuardModule.forRootAsync({
           imports: [KeyRingModule],
           inject: [IssuerKeySource, ISSUER_REDIS],
