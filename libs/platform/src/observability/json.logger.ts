@@ -23,7 +23,7 @@ export const LOG_LEVEL_NAMES = Object.keys(TO_PINO) as LogLevelName[];
 const NOISY_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
 
 /** One JSON line per event on stdout (synchronous: lines logged just before an exit are not lost). */
-export function createPinoLogger(level: LogLevelName, app: string): Logger {
+export function createPinoLogger(level: LogLevelName, app: string, destination: pino.DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
   return pino(
     {
       level: TO_PINO[level],
@@ -36,7 +36,7 @@ export function createPinoLogger(level: LogLevelName, app: string): Logger {
         return reqId ? { reqId } : {};
       },
     },
-    pino.destination({ dest: 1, sync: true }),
+    destination,
   );
 }
 
