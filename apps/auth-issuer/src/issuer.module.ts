@@ -7,6 +7,7 @@ import { AuthGuardModule } from '@app/auth-guard';
 import { SessionsModule } from './auth/sessions.module';
 import type { IssuerConfig } from './config/issuer.config';
 import type { Clock } from './core/clock';
+import { ConsoleModule } from './console/console.module';
 import { IssuerCoreModule } from './core/issuer-core.module';
 import { IssuerErrorFilter } from './errors/issuer-error.filter';
 import { HealthModule } from './health/health.module';
@@ -28,6 +29,7 @@ export interface IssuerOverrides {
 export class IssuerModule {
   /** `registry`: the app's metrics registry (the bootstrap serves it); a private one when not given. */
   static forConfig(config: IssuerConfig, overrides: IssuerOverrides = {}, registry: Registry = new Registry()): DynamicModule {
+    const metrics = IssuerMetricsModule.forRegistry(registry);
     return {
       module: IssuerModule,
       imports: [
@@ -36,7 +38,8 @@ export class IssuerModule {
         SessionsModule,
         OAuthModule,
         HealthModule,
-        IssuerMetricsModule.forRegistry(registry),
+        metrics,
+        ConsoleModule.withMetrics(metrics),
         AuthGuardModule.forRootAsync({
           imports: [KeyRingModule],
           inject: [IssuerKeySource, ISSUER_REDIS],
