@@ -104,15 +104,17 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
       rect.appendChild(title);
     }
     keys.forEach(function (k, row) {
-      var e = k.events, nowIso = overview.now;
+      var e = k.events;
       el('text', { x: 4, y: top + row * rowH + 18 }, k.kid.slice(0, 16) + ' ' + stateAt(k));
       var activeFrom = e.activated;
       bar(row, e.created, activeFrom || e.removed || e.activate_after, COLORS.pending, 'pending', !activeFrom && !e.removed);
       if (activeFrom) bar(row, activeFrom, e.retired || e.removed || e.rotation_due, COLORS.active, 'active', !e.retired && !e.removed);
       if (e.retired) bar(row, e.retired, e.removed || e.remove_after, COLORS.retired, 'retired', !e.removed);
       if (e.removed) el('circle', { cx: x(Date.parse(e.removed)), cy: top + row * rowH + 14, r: 5, fill: e.revoked ? COLORS.revoked : COLORS.removed });
-      if (k.next) el('text', { x: Math.min(x(Date.parse(k.next.at)) + 6, width - 150), y: top + row * rowH + 32 }, 'next: ' + k.next.transition + ' ' + fmt(k.next.at));
-      if (nowIso && row === 0) { /* now line drawn below */ }
+      if (k.next) {
+        var at = x(Date.parse(k.next.at)), late = at > width * 0.6;
+        el('text', { x: late ? at - 4 : at + 6, y: top + row * rowH + 32, 'text-anchor': late ? 'end' : 'start' }, 'next: ' + k.next.transition + ' ' + fmt(k.next.at));
+      }
     });
     var nx = x(now);
     el('line', { x1: nx, x2: nx, y1: top - 6, y2: height - 24, stroke: '#1d2330', 'stroke-width': 1, 'stroke-dasharray': '2 2' });
