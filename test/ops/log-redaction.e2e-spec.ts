@@ -76,7 +76,6 @@ describe.each(['debug', 'trace'])('logs at LOG_LEVEL=%s', (level) => {
     expect((await call('GET', `${orders.url}/me?access_token=${access}`)).status).toBe(401);
     expect((await call('GET', `${issuer.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    if (process.env.SHOW_LOGS) console.log(issuer.stdout.slice(-6000), orders.stdout.slice(-3000));
 
     const output = `${issuer.stdout}${issuer.stderr}${orders.stdout}${orders.stderr}`;
     // The level took effect: debug lines (guard refusals, per-request lines with their ids) are there.
