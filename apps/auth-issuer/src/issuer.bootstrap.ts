@@ -1,4 +1,5 @@
-import { createHttpApp, listen, readCorsOrigins, readTrustProxy, redactUrl, RunningApp } from '@app/platform';
+import { exportGuardMetrics, GuardMetrics } from '@app/auth-guard';
+import { createAppRegistry, createHttpApp, listen, readCorsOrigins, readLogLevel, readMetricsConfig, readTrustProxy, redactUrl, RunningApp, serveMetrics } from '@app/platform';
 import { loadIssuerConfig } from './config/issuer.config';
 import { runMigrations } from './database/run-migrations';
 import { IssuerModule, IssuerOverrides } from './issuer.module';
@@ -7,16 +8,26 @@ import { KeyRingWatch } from './keys/ring/key-ring.watch';
 /** Validates config, migrates the database, and starts the issuer's HTTP server. */
 export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverrides = {}): Promise<RunningApp> {
   const config = loadIssuerConfig(env);
-  const edge = { trustProxy: readTrustProxy(env), corsOrigins: readCorsOrigins(env) };
+  const edge = { trustProxy: readTrustProxy(env), corsOrigins: readCorsOrigins(env), logLevel: readLogLevel(env), name: 'auth-issuer' };
+  const metricsConfig = readMetricsConfig(env);
   await runMigrations(config.databaseUrl);
-  const app = await createHttpApp(IssuerModule.forConfig(config, overrides), edge);
-  const url = await listen(app, config.port);
+  const registry = createAppRegistry('auth-issuer');
+  const app = await createHttpApp(IssuerModule.forConfig(config, overrides, registry), edge);
+  exportGuardMetrics(registry, app.get(GuardMetrics));
+  const metricsServer = await serveMetrics(app.getHttpAdapter().getInstance(), registry, metricsConfig);
+  const url = await listen(app, config.port).catch(async (error: unknown) => {
+    metricsServer?.close();
+    throw error;
+  });
   await app.get(KeyRingWatch).listening();
   const redisMode = config.redisUrl.startsWith('memory:') ? 'in-process (not durable, single process only)' : redactUrl(config.redisUrl);
   return {
     name: 'auth-issuer',
     url,
     describe: `auth-issuer listening on ${url} (issuer ${config.issuerUrl}); PostgreSQL ${redactUrl(config.databaseUrl)}; Redis ${redisMode}`,
-    close: () => app.close(),
+    close: async () => {
+      metricsServer?.close();
+      await app.close();
+    },
   };
 }

@@ -1,17 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type Redis from 'ioredis';
+import { Registry } from 'prom-client';
 import { AUTH_COOKIE_GUARD_OPTION } from '@app/contract';
 import { AuthGuardModule } from '@app/auth-guard';
 import { SessionsModule } from './auth/sessions.module';
 import type { IssuerConfig } from './config/issuer.config';
 import type { Clock } from './core/clock';
+import { ConsoleModule } from './console/console.module';
 import { IssuerCoreModule } from './core/issuer-core.module';
 import { IssuerErrorFilter } from './errors/issuer-error.filter';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { IssuerKeySource } from './keys/ring/issuer-key.source';
 import { KeyRingModule } from './keys/ring/key-ring.module';
+import { IssuerMetricsModule } from './metrics/issuer-metrics.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { ISSUER_REDIS } from './redis/issuer-redis';
 
@@ -24,7 +27,9 @@ export interface IssuerOverrides {
 /** The issuer server: the core, the feature modules on it, and the guard over every route. See docs/architecture.md. */
 @Module({})
 export class IssuerModule {
-  static forConfig(config: IssuerConfig, overrides: IssuerOverrides = {}): DynamicModule {
+  /** `registry`: the app's metrics registry (the bootstrap serves it); a private one when not given. */
+  static forConfig(config: IssuerConfig, overrides: IssuerOverrides = {}, registry: Registry = new Registry()): DynamicModule {
+    const metrics = IssuerMetricsModule.forRegistry(registry);
     return {
       module: IssuerModule,
       imports: [
@@ -33,6 +38,8 @@ export class IssuerModule {
         SessionsModule,
         OAuthModule,
         HealthModule,
+        metrics,
+        ConsoleModule.withMetrics(metrics),
         AuthGuardModule.forRootAsync({
           imports: [KeyRingModule],
           inject: [IssuerKeySource, ISSUER_REDIS],

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { GLOBAL_MODULE_METADATA, PARAMTYPES_METADATA, SELF_DECLARED_DEPS_METADATA } from '@nestjs/common/constants';
 import { Test } from '@nestjs/testing';
+import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { GuardMetrics } from '@app/auth-guard';
 import { AuditLog } from './audit/audit-log.service';
@@ -9,6 +10,7 @@ import { CliModule } from './cli/cli.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { ISSUER_CONFIG, IssuerConfig, loadIssuerConfig } from './config/issuer.config';
 import { CLOCK, SYSTEM_CLOCK } from './core/clock';
+import { ConsoleModule } from './console/console.module';
 import { IssuerCoreModule } from './core/issuer-core.module';
 import { HealthModule } from './health/health.module';
 import { IssuerModule } from './issuer.module';
@@ -16,6 +18,7 @@ import { KeyEventsModule } from './keys/events/key-events.module';
 import { KeysModule } from './keys/keys.module';
 import { KeyLifecycleModule } from './keys/lifecycle/key-lifecycle.module';
 import { KeyRingModule } from './keys/ring/key-ring.module';
+import { IssuerMetricsModule } from './metrics/issuer-metrics.module';
 import { SigningKeyStore } from './keys/store/signing-key.store';
 import { AccessTokenInspectionModule } from './oauth/access-token-inspection.module';
 import { OAuthModule } from './oauth/oauth.module';
@@ -51,6 +54,8 @@ const FEATURES: Record<string, Type | DynamicModule> = {
   OidcModule,
   KeysModule,
   HealthModule,
+  'IssuerMetricsModule.forRegistry()': IssuerMetricsModule.forRegistry(new Registry()),
+  'ConsoleModule.withMetrics()': ConsoleModule.withMetrics(IssuerMetricsModule.forRegistry(new Registry())),
 };
 const OWN = new Set<Type>([IssuerCoreModule, ...Object.values(FEATURES).map((ref) => nodeOf(ref).module)]);
 

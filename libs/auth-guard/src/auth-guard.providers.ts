@@ -9,7 +9,12 @@ import type { AuthGuardOptions } from './auth-guard.options';
 import { AccessTokenGuard } from './guard/access-token.guard';
 import { GuardMetrics } from './guard/guard.metrics';
 import type { KeySource } from './keys/key-source';
+import { JwksHttpClient } from './keys/jwks.client';
 import { RemoteKeySet } from './keys/remote-key-set';
+import { countingKeySource } from './observe/counting-key-source';
+import { observedJwksFetcher } from './observe/observed-jwks.fetcher';
+import { ObservedRevocationChecker } from './observe/observed-revocation.checker';
+import { TracedAccessTokenVerifier } from './observe/traced-access-token.verifier';
 import { KeyEventsSubscriber } from './push/key-events.subscriber';
 import { RevocationChecker } from './revocation/revocation.checker';
 import { AccessTokenVerifier } from './verify/access-token.verifier';
@@ -26,8 +31,8 @@ export const AUTH_GUARD_CORE_PROVIDERS: Provider[] = [
   },
   {
     provide: KEY_SOURCE,
-    inject: [RESOLVED_OPTIONS],
-    useFactory: (o: ResolvedGuardOptions): KeySource =>
+    inject: [RESOLVED_OPTIONS, GuardMetrics],
+    useFactory: (o: ResolvedGuardOptions, metrics: GuardMetrics): KeySource =>
       o.keySource ??
       new RemoteKeySet({
         issuer: o.issuer,
@@ -37,13 +42,16 @@ export const AUTH_GUARD_CORE_PROVIDERS: Provider[] = [
         refreshIntervalMs: o.jwksRefreshIntervalMs,
         maxStalenessMs: o.jwksMaxStalenessMs,
         now: o.now,
+        // Counted by result and traced (observe/); the key set itself is unchanged.
+        fetcher: observedJwksFetcher(new JwksHttpClient({ issuer: o.issuer, jwksUrl: o.jwksUrl, timeoutMs: o.fetchTimeoutMs }), metrics),
       }),
   },
   {
     provide: AccessTokenVerifier,
-    inject: [KEY_SOURCE, RESOLVED_OPTIONS],
-    useFactory: (keys: KeySource, o: ResolvedGuardOptions) =>
-      new AccessTokenVerifier(keys, {
+    inject: [KEY_SOURCE, RESOLVED_OPTIONS, GuardMetrics],
+    // The verifier sees the key source through a per-kid counter; spans only when tracing is on.
+    useFactory: (keys: KeySource, o: ResolvedGuardOptions, metrics: GuardMetrics) =>
+      new TracedAccessTokenVerifier(countingKeySource(keys, metrics), {
         issuer: o.issuer,
         audience: o.audience,
         algorithms: o.algorithms,
@@ -58,8 +66,9 @@ export const AUTH_GUARD_CORE_PROVIDERS: Provider[] = [
   },
   {
     provide: RevocationChecker,
-    inject: [REVOCATION_REDIS, RESOLVED_OPTIONS],
-    useFactory: (redis: Redis | null, o: ResolvedGuardOptions) => (redis ? new RevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed) : undefined),
+    inject: [REVOCATION_REDIS, RESOLVED_OPTIONS, GuardMetrics],
+    useFactory: (redis: Redis | null, o: ResolvedGuardOptions, metrics: GuardMetrics): RevocationChecker | undefined =>
+      redis ? new ObservedRevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed, metrics) : undefined,
   },
   {
     provide: KEY_EVENTS,

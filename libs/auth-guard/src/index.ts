@@ -60,3 +60,5 @@ export type { TokenSource } from './client/outgoing-token';
 export { AuthenticatedWsAdapter } from './ws/authenticated-ws.adapter';
 export { BEARER_SUBPROTOCOL, extractHandshakeToken } from './ws/handshake-token';
 export { POLICY_VIOLATION } from './ws/connection-watch';
+export { exportGuardMetrics } from './observe/guard-metrics.exporter';
+export type { RevocationLookupResult } from './guard/guard.metrics';

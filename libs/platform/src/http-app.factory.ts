@@ -3,15 +3,21 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import type { Server } from 'node:net';
-import { QuietLogger } from './quiet.logger';
+import { JsonLogger, createPinoLogger, type LogLevelName } from './observability/json.logger';
+import { readLogLevel } from './observability/log.config';
+import { enterRequest, requestIdFrom } from './observability/request-id';
 import { useStrictJsonBodies } from './strict-json.parser';
 
 /** Request bodies above this are refused with 413 before any handler runs. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface HttpAppOptions {
-  /** Log levels; errors and warnings only by default to keep request paths quiet. */
-  logger?: ('log' | 'error' | 'warn' | 'debug' | 'verbose')[] | false;
+  /** false: no log output at all (tests of the guard alone). */
+  logger?: false;
+  /** Default: LOG_LEVEL from the process env (readLogLevel). */
+  logLevel?: LogLevelName;
+  /** The `app` field of every log line. */
+  name?: string;
   trustProxy?: boolean | number | string;
   /** Exact origins allowed by CORS; empty or absent: no CORS headers (browsers refuse cross-origin calls). */
   corsOrigins?: string[];
@@ -27,8 +33,10 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });
+  const pino = createPinoLogger(options.logger === false ? 'silent' : (options.logLevel ?? readLogLevel(process.env)), options.name ?? 'app');
+  useRequestIds(adapter, pino);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    logger: options.logger === false ? false : new QuietLogger({ logLevels: options.logger ?? defaultLogLevels() }),
+    logger: options.logger === false ? false : new JsonLogger(pino),
     bufferLogs: false,
     // A provider failing at start throws to the caller (runMain prints one line) instead of Nest calling process.exit.
     abortOnError: false,
@@ -62,9 +70,22 @@ export async function listen(app: INestApplication, port: number): Promise<strin
   return `http://127.0.0.1:${actual}`;
 }
 
-/** LOG_LEVEL=debug shows guard refusal reasons; tests run with warnings and errors only. */
-function defaultLogLevels(): ('log' | 'error' | 'warn' | 'debug' | 'verbose')[] {
-  if (process.env.LOG_LEVEL === 'debug') return ['error', 'warn', 'log', 'debug'];
-  if (process.env.NODE_ENV === 'test' || process.env.LOG_LEVEL === 'warn') return ['error', 'warn'];
-  return ['error', 'warn', 'log'];
+/**
+ * Every request gets an id (a plain incoming X-Request-Id, else a UUID), echoed in the response and present
+ * in every log line written while serving it; one debug line per request: method, path without the query
+ * (queries can carry codes and tokens), status, duration.
+ */
+function useRequestIds(adapter: FastifyAdapter, pino: ReturnType<typeof createPinoLogger>): void {
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const id = requestIdFrom(request.headers['x-request-id']);
+    void reply.header('x-request-id', id);
+    enterRequest(id);
+    done();
+  });
+  if (!pino.isLevelEnabled('debug')) return;
+  fastify.addHook('onResponse', (request, reply, done) => {
+    pino.debug({ method: request.method, path: request.url.split('?', 1)[0].slice(0, 200), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
+  });
 }

@@ -12,7 +12,9 @@ export function runMain(start: () => Promise<{ describe: string }>): void {
     console.error(line);
     if (!started) process.exit(1);
   });
-  start()
+  // Through a promise, so a start function that throws before its first await is reported the same way.
+  Promise.resolve()
+    .then(start)
     .then((app) => {
       started = true;
       console.log(app.describe);

@@ -1,5 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
-import { createHttpApp, listen, readCorsOrigins, redactUrl, RunningApp } from '@app/platform';
+import { createAppRegistry, createHttpApp, listen, readCorsOrigins, readLogLevel, readMetricsConfig, redactUrl, RunningApp, serveMetrics } from '@app/platform';
+import { exportGuardMetrics, GuardMetrics } from '@app/auth-guard';
 import { loadResourceServiceConfig } from './resource-service.config';
 import { resourceServiceModule } from './resource-service.module';
 
@@ -10,13 +11,24 @@ export async function startResourceService(
   providers: Provider[] = [],
 ): Promise<RunningApp> {
   const config = loadResourceServiceConfig(env, defaults);
-  const app = await createHttpApp(resourceServiceModule(config, controllers, providers), { corsOrigins: readCorsOrigins(env) });
-  const url = await listen(app, config.port);
+  const metricsConfig = readMetricsConfig(env);
+  const app = await createHttpApp(resourceServiceModule(config, controllers, providers), { corsOrigins: readCorsOrigins(env), logLevel: readLogLevel(env), name: config.name });
+  // Node process metrics and the guard's series, on this app's own registry (docs/operations.md).
+  const registry = createAppRegistry(config.name);
+  exportGuardMetrics(registry, app.get(GuardMetrics));
+  const metricsServer = await serveMetrics(app.getHttpAdapter().getInstance(), registry, metricsConfig);
+  const url = await listen(app, config.port).catch(async (error: unknown) => {
+    metricsServer?.close();
+    throw error;
+  });
   const redis = config.redisUrl.startsWith('memory:') ? 'in-process' : redactUrl(config.redisUrl);
   return {
     name: config.name,
     url,
     describe: `${config.name} listening on ${url} (audience ${config.audience}, trusts ${config.issuerUrl}); Redis ${redis}`,
-    close: () => app.close(),
+    close: async () => {
+      metricsServer?.close();
+      await app.close();
+    },
   };
 }

@@ -13,6 +13,7 @@ const SECRET_LIKE = /token|password|secret|key_material|private/i;
 @Injectable()
 export class AuditLog {
   private readonly logger = new Logger('Audit');
+  private readonly listeners: Array<(type: AuditEventType) => void> = [];
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -37,6 +38,12 @@ export class AuditLog {
 
   logLine(type: AuditEventType, subject: string | null, details: AuditDetails = {}): void {
     this.logger.log(JSON.stringify({ audit: type, sub: subject, ...cleaned(details) }));
+    for (const listener of this.listeners) listener(type);
+  }
+
+  /** Hears each event once it is final (logged after its commit): the metrics count them. */
+  onEvent(listener: (type: AuditEventType) => void): void {
+    this.listeners.push(listener);
   }
 }
 

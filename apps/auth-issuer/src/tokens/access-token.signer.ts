@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import type { Span } from '@opentelemetry/api';
 import { ACCESS_TOKEN_TYPE, type ActorClaim } from '@app/contract';
+import { traced } from '@app/platform';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { SigningKeysService } from '../keys/ring/signing-keys.service';
 import { IssuerError } from '../errors/issuer.error';
@@ -37,9 +39,15 @@ export class AccessTokenSigner {
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
 
-  async sign(subject: AccessTokenSubject): Promise<SignedAccessToken> {
+  /** Traced as `token.sign` (alg and kid of the signing key; never claims or the token) when tracing is on. */
+  sign(subject: AccessTokenSubject): Promise<SignedAccessToken> {
+    return traced('token.sign', {}, (span) => this.mint(subject, span));
+  }
+
+  private async mint(subject: AccessTokenSubject, span?: Span): Promise<SignedAccessToken> {
     const signer = this.keys.current().signer;
     if (!signer) throw new IssuerError('temporarily_unavailable', 'no active signing key');
+    span?.setAttributes({ 'jwt.alg': signer.alg, 'jwt.kid': signer.kid });
     const iat = Math.floor(Date.now() / 1000);
     const ttl = Math.min(subject.ttlSeconds ?? this.config.accessTokenTtl, this.config.accessTokenTtl);
     const exp = Math.min(iat + ttl, subject.expiresAtMost ?? Number.MAX_SAFE_INTEGER);

@@ -25,7 +25,7 @@ export function activationTime(row: SigningKeyEntity, timing: KeyTiming): Date {
 }
 
 /** When a retired key may leave the JWKS. */
-function removalTime(row: SigningKeyEntity, timing: KeyTiming): Date {
+export function removalTime(row: SigningKeyEntity, timing: KeyTiming): Date {
   return row.removeAfter ?? plus(row.retiredAt ?? row.createdAt, timing.removalDelayMs);
 }
 

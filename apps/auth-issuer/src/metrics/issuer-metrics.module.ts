@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import type { Registry } from 'prom-client';
+import { IssuerMetrics } from './issuer-metrics.service';
+import { KeyLifecycleGauges } from './key-lifecycle.gauges';
+import { METRICS_REGISTRY } from './metrics.tokens';
+import { TokensIssuedInterceptor } from './tokens-issued.interceptor';
+
+/**
+ * The issuer's series on the app's registry (docs/operations.md): tokens issued, logins, reuse detections,
+ * security events, key lifecycle. The registry is made per app by the bootstrap, which also serves it
+ * (GET /metrics behind METRICS_TOKEN) and adds the guard's and Node's series. Exports IssuerMetrics (console).
+ */
+@Module({})
+export class IssuerMetricsModule {
+  static forRegistry(registry: Registry): DynamicModule {
+    return {
+      module: IssuerMetricsModule,
+      providers: [{ provide: METRICS_REGISTRY, useValue: registry }, IssuerMetrics, KeyLifecycleGauges, { provide: APP_INTERCEPTOR, useClass: TokensIssuedInterceptor }],
+      exports: [IssuerMetrics],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import type { GuardMetrics } from '../guard/guard.metrics';
+import type { KeySource, VerificationKey } from '../keys/key-source';
+
+/**
+ * The verifier's view of the key source, counting each lookup by kid: the kid when the set holds it, else
+ * "unknown" (so an attacker's invented kids never become label values). An operator sees a retired key drain.
+ */
+export function countingKeySource(keys: KeySource, metrics: GuardMetrics): KeySource {
+  return {
+    getKey: async (kid: string): Promise<VerificationKey | undefined> => {
+      const key = await keys.getKey(kid);
+      metrics.countKid(key ? key.kid : 'unknown');
+      return key;
+    },
+    isReady: () => keys.isReady(),
+    algorithms: () => keys.algorithms(),
+  };
+}
