@@ -49,6 +49,7 @@ export class RevocationSync {
   private readonly timers: NodeJS.Timeout[] = [];
   private waiters: (() => void)[] = [];
   private stopped = false;
+  private failures = 0;
   /** Completed full reads; for tests and the bench. */
   loads = 0;
 
@@ -140,11 +141,13 @@ export class RevocationSync {
         }
         this.replica.replaceWith(fresh);
         this.loads++;
+        this.failures = 0;
         this.current = true;
         for (const resolve of this.waiters.splice(0)) resolve();
       })
       .catch((error: unknown) => {
-        this.logger.warn(`revocation replica not loaded (${error instanceof Error ? error.message : String(error)}); checking Redis per request meanwhile`);
+        // One line per failure streak, not one per retry.
+        if (this.failures++ === 0) this.logger.warn(`revocation replica not loaded (${error instanceof Error ? error.message : String(error)}); checking Redis per request meanwhile`);
         this.retryTimer = setTimeout(() => this.subscription.isSubscribed() && this.load(), this.options.retryMs ?? 1000).unref();
       })
       .finally(() => {
