@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { default as IORedis } from 'ioredis';
-import { redisKeys } from '@app/contract';
+import { encodeIssuerEvent, redisKeys } from '@app/contract';
 import { FakeIssuer } from '../support/fake-issuer';
 import { call } from '../support/http';
 import { LocalKey } from '../support/local-jws';
@@ -123,6 +123,8 @@ describe.each<Adapter>(['express', 'fastify'])('AuthGuardModule on %s', (adapter
     const revoked = token({ jti });
     expect((await call('GET', `${app.url}/me`, { token: revoked })).status).toBe(200);
     await redis.setex(keys.deniedJti(jti), 60, '1');
+    // As the issuer does: write the store, then tell every guard (whose replica answers without Redis).
+    await redis.publish(keys.events, encodeIssuerEvent({ type: 'token-denied', jti }));
     const result = await call('GET', `${app.url}/me`, { token: revoked });
     expect(result.status).toBe(401);
     expect(result.headers.get('www-authenticate')).toContain('error="invalid_token"');
@@ -132,6 +134,7 @@ describe.each<Adapter>(['express', 'fastify'])('AuthGuardModule on %s', (adapter
     const now = Math.floor(Date.now() / 1000);
     const sub = `cut-${adapter}`;
     await redis.setex(keys.subjectCutoff(sub), 60, String(now - 10));
+    await redis.publish(keys.events, encodeIssuerEvent({ type: 'subject-cutoff', sub, at: now - 10 }));
     expect((await call('GET', `${app.url}/me`, { token: token({ sub, iat: now - 20 }) })).status).toBe(401);
     expect((await call('GET', `${app.url}/me`, { token: token({ sub, iat: now - 10 }) })).status).toBe(401);
     expect((await call('GET', `${app.url}/me`, { token: token({ sub, iat: now - 9 }) })).status).toBe(200);

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { redisKeys } from '@app/contract';
+import { encodeIssuerEvent, redisKeys } from '@app/contract';
 import { FakeIssuer } from '../support/fake-issuer';
 import { call } from '../support/http';
 import { LocalKey } from '../support/local-jws';
@@ -41,12 +41,15 @@ describe.each<Adapter>(['fastify', 'express'])('revocation checks on %s with Red
     const denied = token({ jti: 'denied-jti' });
     expect((await call('GET', `${app.url}/me`, { token: denied })).status).toBe(200);
     await client.setex(keys.deniedJti('denied-jti'), 60, '1');
+    // As the issuer does: write the store, then tell every guard (whose replica answers without Redis).
+    await client.publish(keys.events, encodeIssuerEvent({ type: 'token-denied', jti: 'denied-jti' }));
     expect((await call('GET', `${app.url}/me`, { token: denied })).status).toBe(401);
     // Refused on fail-open routes too: the store answered, and it said revoked.
     expect((await call('GET', `${app.url}/lenient`, { token: denied })).status).toBe(401);
 
     const now = Math.floor(Date.now() / 1000);
     await client.setex(keys.subjectCutoff('user-9'), 60, String(now));
+    await client.publish(keys.events, encodeIssuerEvent({ type: 'subject-cutoff', sub: 'user-9', at: now }));
     expect((await call('GET', `${app.url}/me`, { token: token({ sub: 'user-9', iat: now - 1 }) })).status).toBe(401);
     await client.setex(keys.subjectCutoff('user-9'), 60, 'garbage');
     expect((await call('GET', `${app.url}/me`, { token: token({ sub: 'user-9', iat: now - 1 }) })).status).toBe(401);

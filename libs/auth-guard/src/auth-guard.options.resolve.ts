@@ -6,7 +6,7 @@ import { isKnownAlgorithm } from './verify/jws-algorithms';
 // Nest-free, so the plain-Node entry checks its options with the very same rules.
 export type ResolvedGuardOptions = AuthGuardOptions & Required<Pick<AuthGuardOptions, keyof typeof GUARD_DEFAULTS>>;
 
-const POSITIVE = ['fetchTimeoutMs', 'unknownKidCooldownMs', 'jwksRefreshIntervalMs', 'jwksMaxStalenessMs', 'retryAfterSeconds'] as const;
+const POSITIVE = ['fetchTimeoutMs', 'unknownKidCooldownMs', 'jwksRefreshIntervalMs', 'jwksMaxStalenessMs', 'retryAfterSeconds', 'revocationFullReadIntervalMs'] as const;
 
 /** Defaults filled in and the options checked once, at start: a bad option stops the app naming it. */
 export function resolveOptions(options: AuthGuardOptions): ResolvedGuardOptions {
@@ -21,6 +21,7 @@ export function resolveOptions(options: AuthGuardOptions): ResolvedGuardOptions 
   // Only asymmetric JWS algorithms are in the table: none and HMAC can never be allowed.
   const unknown = resolved.algorithms.find((alg) => !isKnownAlgorithm(alg));
   if (unknown !== undefined) throw fail('algorithms', `"${unknown}" is not an asymmetric JWS algorithm`);
+  if (!(Number.isSafeInteger(resolved.verifiedTokenCacheSize) && resolved.verifiedTokenCacheSize >= 0)) throw fail('verifiedTokenCacheSize', 'must be a whole number, 0 or more');
   for (const name of POSITIVE) if (!(Number.isFinite(resolved[name]) && resolved[name] > 0)) throw fail(name, 'must be a positive number');
   // Left unset, the bound follows slow refresh settings (three missed refreshes) instead of refusing them.
   if (defined.jwksMaxStalenessMs === undefined) {

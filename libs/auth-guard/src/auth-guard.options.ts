@@ -32,6 +32,16 @@ export interface AuthGuardOptions {
    * the product's services and the issuer turn it on.
    */
   requireRevocationSeed?: boolean;
+  /**
+   * Hold the denylist in memory (loaded at start, kept current by the issuer's events, re-read after every
+   * reconnect), so a request makes no Redis round trip. While the copy cannot prove it is current, each request
+   * looks Redis up as without it. Needs `redis`. Default true.
+   */
+  revocationReplica?: boolean;
+  /** A full re-read of the denylist even while current, ms: bounds the life of anything a lost publish kept out. Default 300000. */
+  revocationFullReadIntervalMs?: number;
+  /** Verified tokens remembered by their exact string (until their `exp`), so a repeated token skips the signature. 0 turns it off. Default 10000. */
+  verifiedTokenCacheSize?: number;
   /** One deadline for discovery plus JWKS download, ms. Default 2000. */
   fetchTimeoutMs?: number;
   /** Minimum gap between JWKS fetches caused by unknown kids or a cold key set, ms. Default 10000. */
@@ -63,6 +73,9 @@ export const GUARD_DEFAULTS = {
   redisPrefix: '',
   keyEvents: true,
   requireRevocationSeed: false,
+  revocationReplica: true,
+  revocationFullReadIntervalMs: 300_000,
+  verifiedTokenCacheSize: 10_000,
   fetchTimeoutMs: 2000,
   unknownKidCooldownMs: 10_000,
   jwksRefreshIntervalMs: 60_000,

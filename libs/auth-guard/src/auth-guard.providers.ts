@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import type Redis from 'ioredis';
 import { redisKeys } from '@app/contract';
 import { createRedisClient } from '@app/platform';
-import { KEY_EVENTS, KEY_SOURCE, RESOLVED_OPTIONS, REVOCATION_REDIS } from './auth-guard.constants';
+import { KEY_EVENTS, KEY_SOURCE, RESOLVED_OPTIONS, REVOCATION_REDIS, REVOCATION_SYNC } from './auth-guard.constants';
 import { MODULE_OPTIONS_TOKEN, ResolvedGuardOptions, resolveOptions } from './auth-guard.module-definition';
 import type { AuthGuardOptions } from './auth-guard.options';
 import { AccessTokenGuard } from './guard/access-token.guard';
@@ -17,6 +17,7 @@ import { ObservedRevocationChecker } from './observe/observed-revocation.checker
 import { TracedAccessTokenVerifier } from './observe/traced-access-token.verifier';
 import { KeyEventsSubscriber } from './push/key-events.subscriber';
 import { RevocationChecker } from './revocation/revocation.checker';
+import { RevocationSync } from './revocation/revocation.sync';
 import { AccessTokenVerifier } from './verify/access-token.verifier';
 
 /**
@@ -56,6 +57,7 @@ export const AUTH_GUARD_CORE_PROVIDERS: Provider[] = [
         audience: o.audience,
         algorithms: o.algorithms,
         clockToleranceSeconds: o.clockToleranceSeconds,
+        cacheSize: o.verifiedTokenCacheSize,
         now: o.now,
       }),
   },
@@ -65,10 +67,26 @@ export const AUTH_GUARD_CORE_PROVIDERS: Provider[] = [
     useFactory: (o: ResolvedGuardOptions): Redis | null => (typeof o.redis === 'string' ? createRedisClient(o.redis) : (o.redis ?? null)),
   },
   {
+    provide: REVOCATION_SYNC,
+    inject: [REVOCATION_REDIS, RESOLVED_OPTIONS, AccessTokenVerifier],
+    useFactory: (redis: Redis | null, o: ResolvedGuardOptions, verifier: AccessTokenVerifier): RevocationSync | null => {
+      if (!redis || !o.revocationReplica) return null;
+      // Events on a connection of their own (subscriber mode), resubscribed by the sync itself and followed by a full read.
+      const connection = typeof o.redis === 'string' ? createRedisClient(o.redis, { autoResubscribe: false }) : redis.duplicate({ autoResubscribe: false });
+      return new RevocationSync(redis, connection, {
+        prefix: o.redisPrefix,
+        requireSeed: o.requireRevocationSeed,
+        fullReadIntervalMs: o.revocationFullReadIntervalMs,
+        now: o.now,
+        onKeyRevoked: (kid) => verifier.forgetKid(kid),
+      });
+    },
+  },
+  {
     provide: RevocationChecker,
-    inject: [REVOCATION_REDIS, RESOLVED_OPTIONS, GuardMetrics],
-    useFactory: (redis: Redis | null, o: ResolvedGuardOptions, metrics: GuardMetrics): RevocationChecker | undefined =>
-      redis ? new ObservedRevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed, metrics) : undefined,
+    inject: [REVOCATION_REDIS, RESOLVED_OPTIONS, GuardMetrics, REVOCATION_SYNC],
+    useFactory: (redis: Redis | null, o: ResolvedGuardOptions, metrics: GuardMetrics, sync: RevocationSync | null): RevocationChecker | undefined =>
+      redis ? new ObservedRevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed, metrics, sync ?? undefined) : undefined,
   },
   {
     provide: KEY_EVENTS,

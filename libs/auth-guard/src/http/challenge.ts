@@ -9,21 +9,33 @@ export function setHeader(response: AnyResponse, name: string, value: string): v
   else response.header?.(name, value);
 }
 
+/**
+ * Made once: a refusal thrown on the hot path costs no stack capture (a flood of bad tokens is the costliest traffic
+ * otherwise). Safe to share: Nest's filter only reads status and body, and the challenge headers are set per response.
+ */
+const UNAUTHORIZED = new UnauthorizedException({ statusCode: 401, message: 'Unauthorized' });
+const FORBIDDEN = new ForbiddenException({ statusCode: 403, message: 'Forbidden' });
+const UNAVAILABLE = new ServiceUnavailableException({ statusCode: 503, message: 'Service Unavailable' });
+/** Challenges by realm: a handful of realms per process, computed once each. */
+const challenges = new Map<string, [string, string]>();
+
 /** RFC 6750 §3 refusals. Bodies say nothing about which check failed; no refusal may be cached by a proxy. */
 export function unauthorized(response: AnyResponse, realm: string, tokenPresented: boolean): HttpException {
-  setHeader(response, 'www-authenticate', challenge(realm, tokenPresented ? { error: 'invalid_token' } : {}));
+  let pair = challenges.get(realm);
+  if (!pair) challenges.set(realm, (pair = [challenge(realm, {}), challenge(realm, { error: 'invalid_token' })]));
+  setHeader(response, 'www-authenticate', pair[tokenPresented ? 1 : 0]);
   setHeader(response, 'cache-control', 'no-store');
-  return new UnauthorizedException({ statusCode: 401, message: 'Unauthorized' });
+  return UNAUTHORIZED;
 }
 
 export function forbidden(response: AnyResponse, realm: string, scope?: string): HttpException {
   setHeader(response, 'www-authenticate', challenge(realm, { error: 'insufficient_scope', ...(scope ? { scope } : {}) }));
   setHeader(response, 'cache-control', 'no-store');
-  return new ForbiddenException({ statusCode: 403, message: 'Forbidden' });
+  return FORBIDDEN;
 }
 
 export function unavailable(response: AnyResponse, retryAfterSeconds: number): HttpException {
   setHeader(response, 'retry-after', String(retryAfterSeconds));
   setHeader(response, 'cache-control', 'no-store');
-  return new ServiceUnavailableException({ statusCode: 503, message: 'Service Unavailable' });
+  return UNAVAILABLE;
 }

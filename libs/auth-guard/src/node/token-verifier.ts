@@ -10,6 +10,7 @@ import { extractRequestToken, TokenBearingRequest } from '../http/request-token'
 import { RemoteKeySet } from '../keys/remote-key-set';
 import { KeyEventsSubscriber } from '../push/key-events.subscriber';
 import { RevocationChecker } from '../revocation/revocation.checker';
+import { RevocationSync } from '../revocation/revocation.sync';
 import { AccessTokenVerifier } from '../verify/access-token.verifier';
 import { VerificationError } from '../verify/verification.error';
 
@@ -45,16 +46,25 @@ export interface TokenVerifier {
 export function createTokenVerifier(options: NodeVerifierOptions): TokenVerifier {
   const o = resolveOptions(options);
   const keys = new RemoteKeySet({ issuer: o.issuer, jwksUrl: o.jwksUrl, fetchTimeoutMs: o.fetchTimeoutMs, cooldownMs: o.unknownKidCooldownMs, refreshIntervalMs: o.jwksRefreshIntervalMs, now: o.now });
-  const verifier = new AccessTokenVerifier(keys, { issuer: o.issuer, audience: o.audience, algorithms: o.algorithms, clockToleranceSeconds: o.clockToleranceSeconds, now: o.now });
+  const verifier = new AccessTokenVerifier(keys, {
+    issuer: o.issuer,
+    audience: o.audience,
+    algorithms: o.algorithms,
+    clockToleranceSeconds: o.clockToleranceSeconds,
+    cacheSize: o.verifiedTokenCacheSize,
+    now: o.now,
+  });
   const ownRedis = typeof o.redis === 'string';
   const redis = typeof o.redis === 'string' ? createRedisClient(o.redis) : o.redis;
-  const revocation = redis ? new RevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed) : undefined;
+  const duplicate = (client: Redis) => (typeof o.redis === 'string' ? createRedisClient(o.redis, { autoResubscribe: false }) : client.duplicate({ autoResubscribe: false }));
+  const sync = redis && o.revocationReplica ? new RevocationSync(redis, duplicate(redis), { prefix: o.redisPrefix, requireSeed: o.requireRevocationSeed, fullReadIntervalMs: o.revocationFullReadIntervalMs, now: o.now, onKeyRevoked: (kid) => verifier.forgetKid(kid) }) : undefined;
+  const revocation = redis ? new RevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed, sync) : undefined;
   // Subscriber mode takes a connection over, so events get one of their own (as in the Nest module).
-  const subscriber = !redis || !o.keyEvents ? undefined : typeof o.redis === 'string' ? createRedisClient(o.redis, { autoResubscribe: false }) : redis.duplicate({ autoResubscribe: false });
+  const subscriber = !redis || !o.keyEvents ? undefined : duplicate(redis);
   const events = subscriber && new KeyEventsSubscriber(subscriber, redisKeys(o.redisPrefix).events, keys);
   keys.start();
   // The first requests wait (at most one fetch timeout) for keys, Redis and events, as a Nest app's start-up does.
-  const ready = Promise.all([keys.refresh().catch(() => undefined), events?.start(o.fetchTimeoutMs), redis && connected(redis, o.fetchTimeoutMs)]);
+  const ready = Promise.all([keys.refresh().catch(() => undefined), events?.start(o.fetchTimeoutMs), redis && connected(redis, o.fetchTimeoutMs), sync?.start(o.fetchTimeoutMs)]);
 
   const verify = async (token: string) => {
     await ready;
@@ -86,6 +96,7 @@ export function createTokenVerifier(options: NodeVerifierOptions): TokenVerifier
     async close() {
       keys.stop();
       await events?.stop();
+      sync?.stop();
       if (ownRedis) await redis?.quit().catch(() => redis.disconnect());
     },
   };

@@ -11,8 +11,9 @@ export class ObservedRevocationChecker extends RevocationChecker {
     prefix: string,
     requireSeed: boolean,
     private readonly metrics: GuardMetrics,
+    local?: ConstructorParameters<typeof RevocationChecker>[3],
   ) {
-    super(redis, prefix, requireSeed);
+    super(redis, prefix, requireSeed, local);
   }
 
   override assertNotRevoked(claims: Pick<AccessTokenClaims, 'jti' | 'sub' | 'iat' | 'sid'>): Promise<void> {

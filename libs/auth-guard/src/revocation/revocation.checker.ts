@@ -1,6 +1,13 @@
 import type Redis from 'ioredis';
 import { AccessTokenClaims, redisKeys } from '@app/contract';
 import { VerificationError } from '../verify/verification.error';
+import type { ReplicaVerdict } from './revocation.replica';
+
+/** An in-memory denylist that answers only while it can prove it is current (RevocationSync). */
+export interface LocalRevocationView {
+  /** null: not revoked; a reason: revoked; undefined: not current, ask Redis. */
+  verdict(claims: Pick<AccessTokenClaims, 'jti' | 'sub' | 'iat' | 'sid'>): ReplicaVerdict | undefined;
+}
 
 const NOT_SEEDED = 'revocation store not seeded';
 
@@ -8,8 +15,9 @@ const NOT_SEEDED = 'revocation store not seeded';
 export const isRevocationStoreUnseeded = (error: unknown): boolean => error instanceof VerificationError && error.code === 'ERR_REVOCATION_UNAVAILABLE' && error.message.endsWith(NOT_SEEDED);
 
 /**
- * Checks the issuer's denylist (`jti`), ended sessions (`sid`) and the subject's log-out-everywhere cut-off in one round trip,
- * on every request. Redis errors surface as ERR_REVOCATION_UNAVAILABLE so the guard can fail closed.
+ * Checks the issuer's denylist (`jti`), ended sessions (`sid`) and the subject's log-out-everywhere cut-off on every request:
+ * from the local replica while it is current (no round trip), else in one Redis round trip. Redis errors surface as
+ * ERR_REVOCATION_UNAVAILABLE so the guard can fail closed.
  */
 export class RevocationChecker {
   private readonly keys: ReturnType<typeof redisKeys>;
@@ -18,11 +26,15 @@ export class RevocationChecker {
     private readonly redis: Redis,
     prefix: string,
     private readonly requireSeed = false,
+    private readonly local?: LocalRevocationView,
   ) {
     this.keys = redisKeys(prefix);
   }
 
   async assertNotRevoked(claims: Pick<AccessTokenClaims, 'jti' | 'sub' | 'iat' | 'sid'>): Promise<void> {
+    const verdict = this.local?.verdict(claims);
+    if (verdict === null) return;
+    if (verdict !== undefined) throw new VerificationError('ERR_TOKEN_REVOKED', verdict);
     const wanted: Record<string, string> = { denied: this.keys.deniedJti(claims.jti), cutoff: this.keys.subjectCutoff(claims.sub) };
     if (typeof claims.sid === 'string') wanted.ended = this.keys.endedSession(claims.sid);
     if (this.requireSeed) wanted.seeded = this.keys.revocationSeeded;

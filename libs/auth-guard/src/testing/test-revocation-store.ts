@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
-import { redisKeys } from '@app/contract';
+import { encodeIssuerEvent, IssuerEvent, redisKeys } from '@app/contract';
 
 /**
  * An in-memory revocation store for tests (ioredis-mock, private to this instance), written the way the
@@ -32,21 +32,29 @@ export class TestRevocationStore {
   /** Denylists one token (`jti`), as logout does. */
   async denyJti(jti: string): Promise<void> {
     await this.redis.set(this.keys.deniedJti(jti), '1');
+    await this.publish({ type: 'token-denied', jti });
   }
 
   /** Ends a session (`sid`): every token minted for it is refused. */
   async endSession(sid: string): Promise<void> {
     await this.redis.set(this.keys.endedSession(sid), '1');
+    await this.publish({ type: 'session-ended', sid });
   }
 
   /** Log-out-everywhere: tokens of `sub` issued at or before `atSeconds` are refused. */
   async cutOffSubject(sub: string, atSeconds = Math.floor(Date.now() / 1000)): Promise<void> {
     await this.redis.set(this.keys.subjectCutoff(sub), String(atSeconds));
+    await this.publish({ type: 'subject-cutoff', sub, at: atSeconds });
   }
 
   /** Sets the issuer's seed marker, for guards with `requireRevocationSeed`. */
   async markSeeded(): Promise<void> {
     await this.redis.set(this.keys.revocationSeeded, '1');
+  }
+
+  /** Like the issuer: the store is written first, then the event tells every guard's replica. */
+  private async publish(event: IssuerEvent): Promise<void> {
+    await this.redis.publish(this.keys.events, encodeIssuerEvent(event));
   }
 
   close(): void {

@@ -20,9 +20,27 @@ export const MAX_TOKEN_LENGTH = 4096 + 16384 + 1024 + 2;
 
 /** Parses and checks the protected header before any key lookup; never trusts it beyond these checks. */
 export function readAccessTokenHeader(token: string): AccessTokenHeader {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw new VerificationError('ERR_TOKEN_MALFORMED');
+  const header = readHeaderSegment(token);
   assertCanonicalSegments(token);
-  const header = decodeSegment(token.slice(0, token.indexOf('.')));
+  return header;
+}
+
+/**
+ * The cheap half of readAccessTokenHeader: shape, then the header alone. The caller must still refuse a
+ * non-canonical signature and payload (decodeCanonical), as AccessTokenVerifier does after the key lookup:
+ * garbage is refused before anything but the short header has been decoded.
+ */
+export function readHeaderSegment(token: string): AccessTokenHeader {
+  if (!hasCompactShape(token)) throw new VerificationError('ERR_TOKEN_MALFORMED');
+  return checkHeader(decodeSegment(token.slice(0, token.indexOf('.'))));
+}
+
+/** Three base64url segments of bounded length: the first, cheapest refusal. */
+export function hasCompactShape(token: unknown): token is string {
+  return typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH && COMPACT_JWS.test(token);
+}
+
+function checkHeader(header: Record<string, unknown>): AccessTokenHeader {
   for (const member of Object.keys(header)) {
     if (!ALLOWED_MEMBERS.has(member)) throw new VerificationError('ERR_HEADER_REFUSED', member);
   }
