@@ -1,4 +1,4 @@
-import { createHttpApp, listen, readCorsOrigins, readTrustProxy, redactUrl, RunningApp } from '@app/platform';
+import { createHttpApp, describeRedisTopology, listen, readCorsOrigins, readTrustProxy, redactUrl, RunningApp } from '@app/platform';
 import { loadIssuerConfig } from './config/issuer.config';
 import { runMigrations } from './database/run-migrations';
 import { IssuerModule, IssuerOverrides } from './issuer.module';
@@ -12,11 +12,10 @@ export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverr
   const app = await createHttpApp(IssuerModule.forConfig(config, overrides), edge);
   const url = await listen(app, config.port);
   await app.get(KeyRingWatch).listening();
-  const redisMode = config.redisUrl.startsWith('memory:') ? 'in-process (not durable, single process only)' : redactUrl(config.redisUrl);
   return {
     name: 'auth-issuer',
     url,
-    describe: `auth-issuer listening on ${url} (issuer ${config.issuerUrl}); PostgreSQL ${redactUrl(config.databaseUrl)}; Redis ${redisMode}`,
+    describe: `auth-issuer listening on ${url} (issuer ${config.issuerUrl}); PostgreSQL ${redactUrl(config.databaseUrl)}; Redis ${describeRedisTopology(config.redis)}`,
     close: () => app.close(),
   };
 }

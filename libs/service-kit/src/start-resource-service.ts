@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { createHttpApp, listen, readCorsOrigins, redactUrl, RunningApp } from '@app/platform';
+import { createHttpApp, describeRedisTopology, listen, readCorsOrigins, RunningApp } from '@app/platform';
 import { loadResourceServiceConfig } from './resource-service.config';
 import { resourceServiceModule } from './resource-service.module';
 
@@ -11,11 +11,10 @@ export async function startResourceService(
   const config = loadResourceServiceConfig(env, defaults);
   const app = await createHttpApp(resourceServiceModule(config, controllers), { corsOrigins: readCorsOrigins(env) });
   const url = await listen(app, config.port);
-  const redis = config.redisUrl.startsWith('memory:') ? 'in-process' : redactUrl(config.redisUrl);
   return {
     name: config.name,
     url,
-    describe: `${config.name} listening on ${url} (audience ${config.audience}, trusts ${config.issuerUrl}); Redis ${redis}`,
+    describe: `${config.name} listening on ${url} (audience ${config.audience}, trusts ${config.issuerUrl}); Redis ${describeRedisTopology(config.redis)}`,
     close: () => app.close(),
   };
 }

@@ -1,5 +1,5 @@
+import type { RedisClient } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import type { EntityManager } from 'typeorm';
 import { encodeIssuerEvent, IssuerEvent, redisKeys, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
@@ -18,7 +18,7 @@ export class RevocationWriter {
   private readonly keys: ReturnType<typeof redisKeys>;
 
   constructor(
-    @Inject(ISSUER_REDIS) private readonly redis: Redis,
+    @Inject(ISSUER_REDIS) private readonly redis: RedisClient,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
     private readonly journal: RevocationJournal,
   ) {

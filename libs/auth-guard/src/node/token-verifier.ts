@@ -1,7 +1,6 @@
-import type Redis from 'ioredis';
 import type { AccessTokenClaims } from '@app/contract';
 import { redisKeys } from '@app/contract';
-import { createRedisClient } from '@app/platform/redis.client';
+import { createRedisClient, duplicateRedisClient, isRedisDescription, type RedisClient } from '@app/platform/redis.client';
 import type { AuthGuardOptions } from '../auth-guard.options';
 import { realmOf, resolveOptions } from '../auth-guard.options.resolve';
 import { accessShortfall } from '../guard/access-rules';
@@ -45,11 +44,12 @@ export function createTokenVerifier(options: NodeVerifierOptions): TokenVerifier
   const o = resolveOptions(options);
   const keys = new RemoteKeySet({ issuer: o.issuer, jwksUrl: o.jwksUrl, fetchTimeoutMs: o.fetchTimeoutMs, cooldownMs: o.unknownKidCooldownMs, refreshIntervalMs: o.jwksRefreshIntervalMs, now: o.now });
   const verifier = new AccessTokenVerifier(keys, { issuer: o.issuer, audience: o.audience, algorithms: o.algorithms, clockToleranceSeconds: o.clockToleranceSeconds, now: o.now });
-  const ownRedis = typeof o.redis === 'string';
-  const redis = typeof o.redis === 'string' ? createRedisClient(o.redis) : o.redis;
+  const described = o.redis !== undefined && isRedisDescription(o.redis) ? o.redis : undefined;
+  const ownRedis = described !== undefined;
+  const redis = described !== undefined ? createRedisClient(described) : (o.redis as RedisClient | undefined);
   const revocation = redis ? new RevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed) : undefined;
   // Subscriber mode takes a connection over, so events get one of their own (as in the Nest module).
-  const subscriber = !redis || !o.keyEvents ? undefined : typeof o.redis === 'string' ? createRedisClient(o.redis, { autoResubscribe: false }) : redis.duplicate({ autoResubscribe: false });
+  const subscriber = !redis || !o.keyEvents ? undefined : described !== undefined ? createRedisClient(described, { autoResubscribe: false }) : duplicateRedisClient(redis, { autoResubscribe: false });
   const events = subscriber && new KeyEventsSubscriber(subscriber, redisKeys(o.redisPrefix).events, keys);
   keys.start();
   // The first requests wait (at most one fetch timeout) for keys, Redis and events, as a Nest app's start-up does.
@@ -106,7 +106,7 @@ export function verifyAccessToken(token: string, options: NodeVerifierOptions): 
 }
 
 /** Resolves once the client is ready or after `waitMs`; commands fail fast while it is not (503). */
-function connected(redis: Redis, waitMs: number): Promise<void> {
+function connected(redis: RedisClient, waitMs: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, waitMs);
