@@ -59,6 +59,13 @@ export class PrivateRedisSentinel {
     return new PrivateRedisSentinel(servers, sentinel, dir);
   }
 
+  /** The redis-server process on `port`. */
+  server(port: number): RedisProcess {
+    const server = this.servers.find((s) => s.port === port);
+    if (!server) throw new Error(`no redis-server of this setup on port ${port}`);
+    return server;
+  }
+
   /** The port the sentinel names as master now. */
   async masterPort(): Promise<number> {
     const [, port] = (await this.sentinel.command('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL_MASTER_NAME)) as string[];
@@ -71,8 +78,7 @@ export class PrivateRedisSentinel {
     await this.sentinel.command('SENTINEL', 'FAILOVER', SENTINEL_MASTER_NAME);
     await until('failover to the replica', async () => (await this.masterPort()) !== from, 20_000);
     const to = await this.masterPort();
-    const promoted = this.servers.find((s) => s.port === to)!;
-    await until('promoted replica acting as master', async () => String(await promoted.command('INFO', 'replication')).includes('role:master'));
+    await until('promoted replica acting as master', async () => String(await this.server(to).command('INFO', 'replication')).includes('role:master'));
     return { from, to };
   }
 

@@ -37,8 +37,8 @@ export function createRedisClient(target: string | RedisTopology, overrides: Red
         return new RedisMock({ host: 'in-process', port: 1, ...overrides, lazyConnect: false });
       }
       return new Redis(topology.url, { ...failFast, ...overrides });
-    case 'sentinel':
-      return new Redis({
+    case 'sentinel': {
+      const client = new Redis({
         ...failFast,
         ...overrides,
         sentinels: topology.sentinels,
@@ -48,6 +48,11 @@ export function createRedisClient(target: string | RedisTopology, overrides: Red
         failoverDetector: true,
         reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
       });
+      // quit() ends the connection but leaves the failover detector's sentinel connections open (ioredis 5);
+      // disconnect() closes them, or the process never exits.
+      client.on('end', () => client.disconnect());
+      return client;
+    }
     case 'cluster':
       return new Cluster(topology.nodes, clusterOptions(overrides));
   }
