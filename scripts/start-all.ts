@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
-import { ConfigError, readPort, readString, redactUrl, type RunningApp } from '@app/platform';
+import { ConfigError, describeRedisTopology, readPort, readRedisTopology, readString, redactUrl, REDIS_TOPOLOGY_VARIABLES, type RunningApp } from '@app/platform';
 import { BackingStore, externalStore } from './backing-store';
 import { DEFAULT_EMBEDDED_PG_ROOT_DIR, startEmbeddedPostgres } from './embedded-postgres';
 import { startLocalRedis } from './local-redis';
@@ -34,6 +34,8 @@ async function start(teardown: Teardown, signal: AbortSignal): Promise<string[]>
   // Same variable and default as the issuer's own local files; npm runs scripts from the package root.
   const dataDir = resolve(readString(env, 'DATA_DIR', '.data'));
   const pgRootDir = resolve(readString(env, 'EMBEDDED_PG_ROOT_DIR', DEFAULT_EMBEDDED_PG_ROOT_DIR));
+  // A configured Redis (one, a Cluster or Sentinel) reaches the apps as configured; only without one is a local one started.
+  const redisTopology = REDIS_TOPOLOGY_VARIABLES.some((name) => env[name]?.trim()) ? readRedisTopology(env) : undefined;
 
   const postgres = env.DATABASE_URL
     ? externalStore(env.DATABASE_URL, `external ${redactUrl(env.DATABASE_URL)}`)
@@ -41,15 +43,15 @@ async function start(teardown: Teardown, signal: AbortSignal): Promise<string[]>
   teardown.add({ name: 'postgres', stop: () => postgres.stop() });
   signal.throwIfAborted();
 
-  const redis: BackingStore = env.REDIS_URL
-    ? externalStore(env.REDIS_URL, `external ${redactUrl(env.REDIS_URL)}`)
+  const redis: BackingStore = redisTopology
+    ? externalStore('', `external ${describeRedisTopology(redisTopology)}`)
     : await startLocalRedis({ dataDir: join(dataDir, 'redis'), port: redisPort });
   teardown.add({ name: 'redis', stop: () => redis.stop() });
   signal.throwIfAborted();
 
   // Set on process.env as well, for any code that reads it rather than the env it is given.
   env.DATABASE_URL = postgres.url;
-  env.REDIS_URL = redis.url;
+  if (!redisTopology) env.REDIS_URL = redis.url;
   // With ISSUER_PORT moved, the services must trust the issuer where it really listens.
   if (!env.ISSUER_URL?.trim()) env.ISSUER_URL = `http://localhost:${ports[0]}`;
   // orders-api calls billing-api for the user (token exchange) wherever billing-api really listens.

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { MAX_CLOCK_TOLERANCE_SECONDS, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
+import { MAX_CLOCK_TOLERANCE_SECONDS, REVOCATION_TTL_MARGIN_SECONDS, redisKeys } from '@app/contract';
 import { call, decodeJwt, login } from '../support/http';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
@@ -45,7 +45,7 @@ describe('logout and log-out-everywhere', () => {
   it('the denylist key is jti:<jti> under the prefix, with a TTL that outlives exp by more than any guard\'s clock tolerance', async () => {
     const session = await login(system.issuerUrl, 'alice', 'alice-password');
     const { jti, exp } = decodeJwt(session.access_token).payload;
-    const key = `${system.redisPrefix}jti:${jti}`;
+    const key = redisKeys(system.redisPrefix).deniedJti(jti);
     expect(await redis.exists(key)).toBe(0);
     expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: session.access_token })).status).toBe(204);
     const ttl = await redis.ttl(key);
@@ -56,7 +56,7 @@ describe('logout and log-out-everywhere', () => {
     expect(Math.floor(Date.now() / 1000) + ttl).toBeGreaterThan(exp + MAX_CLOCK_TOLERANCE_SECONDS);
     // The ended session and the durable copy the re-seed reads live as long.
     const { sid } = decodeJwt(session.access_token).payload;
-    expect(await redis.ttl(`${system.redisPrefix}sid:${sid}`)).toBeGreaterThan(900 + MAX_CLOCK_TOLERANCE_SECONDS);
+    expect(await redis.ttl(redisKeys(system.redisPrefix).endedSession(sid))).toBeGreaterThan(900 + MAX_CLOCK_TOLERANCE_SECONDS);
     const journal = await db.query(`SELECT EXTRACT(EPOCH FROM expires_at)::int AS until FROM revoked_tokens WHERE jti = $1`, [jti]);
     expect(journal.rows[0].until).toBeGreaterThan(exp + MAX_CLOCK_TOLERANCE_SECONDS);
   });
@@ -88,7 +88,7 @@ describe('logout and log-out-everywhere', () => {
     for (const token of [first.refresh_token, rotated.refresh_token]) expect((await refresh(token)).body.error).toBe('invalid_grant');
     const { rows } = await db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE subject = $1 AND revoked_at IS NULL', [sub]);
     expect(rows[0].n).toBe(0);
-    expect(await redis.get(`${system.redisPrefix}cutoff:${sub}`)).toMatch(/^\d+$/);
+    expect(await redis.get(redisKeys(system.redisPrefix).subjectCutoff(sub))).toMatch(/^\d+$/);
 
     // Immediately after the 204: a fresh login is not caught by the cut-off.
     const again = await login(system.issuerUrl, 'alice', 'alice-password');
@@ -116,7 +116,7 @@ describe('logout and log-out-everywhere', () => {
     const session = await login(system.issuerUrl, 'alice', 'alice-password');
     const { sub, exp } = decodeJwt(session.access_token).payload;
     expect((await call('POST', `${system.issuerUrl}/auth/logout-all`, { token: session.access_token })).status).toBe(204);
-    const ttl = await redis.ttl(`${system.redisPrefix}cutoff:${sub}`);
+    const ttl = await redis.ttl(redisKeys(system.redisPrefix).subjectCutoff(sub));
     expect(Math.floor(Date.now() / 1000) + ttl).toBeGreaterThan(exp + MAX_CLOCK_TOLERANCE_SECONDS);
     const journal = await db.query(`SELECT EXTRACT(EPOCH FROM expires_at)::int AS until FROM subject_cutoffs WHERE subject = $1`, [sub]);
     expect(journal.rows[0].until).toBeGreaterThan(exp + MAX_CLOCK_TOLERANCE_SECONDS);

@@ -1,4 +1,4 @@
-import { REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
+import { REVOCATION_TTL_MARGIN_SECONDS, redisKeys } from '@app/contract';
 import Redis from 'ioredis';
 import { call, decodeJwt, HttpResult, login } from '../support/http';
 import { basic, createClient } from '../support/oauth-clients';
@@ -54,7 +54,7 @@ describe('OAuth revocation and introspection', () => {
       expectOk(await revoke({ token: session.access_token, token_type_hint: 'access_token' }));
       for (const service of [system.ordersUrl, system.billingUrl]) expect((await call('GET', `${service}/me`, { token: session.access_token })).status).toBe(401);
       const { jti, exp } = decodeJwt(session.access_token).payload;
-      const ttl = await redis.ttl(`${system.redisPrefix}jti:${jti}`);
+      const ttl = await redis.ttl(redisKeys(system.redisPrefix).deniedJti(jti));
       expect(Math.abs(ttl - (exp - Math.floor(Date.now() / 1000) + REVOCATION_TTL_MARGIN_SECONDS))).toBeLessThanOrEqual(2);
       // The refresh family is a separate grant and lives on (RFC 7009 §2.1: MAY, not MUST).
       expect((await refresh(session.refresh_token)).status).toBe(200);

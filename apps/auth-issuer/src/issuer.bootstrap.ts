@@ -1,5 +1,5 @@
 import { exportGuardMetrics, GuardMetrics } from '@app/auth-guard';
-import { createAppRegistry, createHttpApp, listen, readCorsOrigins, readLogLevel, readMetricsConfig, readTrustProxy, redactUrl, RunningApp, serveMetrics } from '@app/platform';
+import { createAppRegistry, createHttpApp, describeRedisTopology, listen, readCorsOrigins, readLogLevel, readMetricsConfig, readTrustProxy, redactUrl, RunningApp, serveMetrics } from '@app/platform';
 import { loadIssuerConfig } from './config/issuer.config';
 import { runMigrations } from './database/run-migrations';
 import { IssuerModule, IssuerOverrides } from './issuer.module';
@@ -20,11 +20,10 @@ export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverr
     throw error;
   });
   await app.get(KeyRingWatch).listening();
-  const redisMode = config.redisUrl.startsWith('memory:') ? 'in-process (not durable, single process only)' : redactUrl(config.redisUrl);
   return {
     name: 'auth-issuer',
     url,
-    describe: `auth-issuer listening on ${url} (issuer ${config.issuerUrl}); PostgreSQL ${redactUrl(config.databaseUrl)}; Redis ${redisMode}`,
+    describe: `auth-issuer listening on ${url} (issuer ${config.issuerUrl}); PostgreSQL ${redactUrl(config.databaseUrl)}; Redis ${describeRedisTopology(config.redis)}`,
     close: async () => {
       metricsServer?.close();
       await app.close();

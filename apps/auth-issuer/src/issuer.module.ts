@@ -1,6 +1,6 @@
+import type { RedisClient } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import { AUTH_COOKIE_GUARD_OPTION } from '@app/contract';
 import { AuthGuardModule } from '@app/auth-guard';
@@ -43,7 +43,7 @@ export class IssuerModule {
         AuthGuardModule.forRootAsync({
           imports: [KeyRingModule],
           inject: [IssuerKeySource, ISSUER_REDIS],
-          useFactory: (keySource: IssuerKeySource, redis: Redis) => ({
+          useFactory: (keySource: IssuerKeySource, redis: RedisClient) => ({
             issuer: config.issuerUrl,
             // Never the issuer URL itself: user tokens (logout) name the services, admin tokens the admin API,
             // which AdminAudienceGuard then requires exactly on /admin/*.

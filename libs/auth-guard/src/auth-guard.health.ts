@@ -1,5 +1,5 @@
+import type { RedisClient } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { redisKeys } from '@app/contract';
 import { KEY_EVENTS, KEY_SOURCE, RESOLVED_OPTIONS, REVOCATION_REDIS } from './auth-guard.constants';
 import type { ResolvedGuardOptions } from './auth-guard.module-definition';
@@ -25,7 +25,7 @@ export interface GuardReadiness {
 export class AuthGuardHealth {
   constructor(
     @Inject(KEY_SOURCE) private readonly keys: KeySource,
-    @Inject(REVOCATION_REDIS) private readonly redis: Redis | null,
+    @Inject(REVOCATION_REDIS) private readonly redis: RedisClient | null,
     @Inject(KEY_EVENTS) private readonly events: KeyEventsSubscriber | null,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedGuardOptions,
   ) {}

@@ -1,5 +1,5 @@
+import { isRedisDescription, type RedisClient } from '@app/platform';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { KEY_EVENTS, KEY_SOURCE, RESOLVED_OPTIONS, REVOCATION_REDIS, REVOCATION_SYNC } from './auth-guard.constants';
 import type { ResolvedGuardOptions } from './auth-guard.module-definition';
 import type { KeySource } from './keys/key-source';
@@ -17,7 +17,7 @@ export class AuthGuardLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(KEY_SOURCE) private readonly keys: KeySource,
-    @Inject(REVOCATION_REDIS) private readonly redis: Redis | null,
+    @Inject(REVOCATION_REDIS) private readonly redis: RedisClient | null,
     @Inject(KEY_EVENTS) private readonly events: KeyEventsSubscriber | null,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedGuardOptions,
     @Inject(REVOCATION_SYNC) private readonly revocation: RevocationSync | null,
@@ -40,6 +40,6 @@ export class AuthGuardLifecycle implements OnModuleInit, OnApplicationShutdown {
     await this.events?.stop();
     this.revocation?.stop();
     // Only a client the module created itself is closed here; a passed-in client belongs to the app.
-    if (this.redis && typeof this.options.redis === 'string') await this.redis.quit().catch(() => this.redis?.disconnect());
+    if (this.redis && this.options.redis && isRedisDescription(this.options.redis)) await this.redis.quit().catch(() => this.redis?.disconnect());
   }
 }

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient, RedisTopology } from '@app/platform';
 import type { CookieTokenOptions } from './http/cookie-token.extractor';
 import type { KeySource } from './keys/key-source';
 import { DEFAULT_MAX_STALENESS_MS } from './keys/remote-key-set';
@@ -20,8 +20,12 @@ export interface AuthGuardOptions {
   algorithms?: string[];
   /** Leeway for exp/nbf/iat, seconds. Default 5. */
   clockToleranceSeconds?: number;
-  /** Redis client or URL for the jti denylist, subject cut-offs and key events. Omit only to disable revocation checks. */
-  redis?: Redis | string;
+  /**
+   * Redis for the jti denylist, subject cut-offs and key events: a URL, a topology (`{ kind: 'cluster', nodes }`,
+   * `{ kind: 'sentinel', sentinels, name }`; `readRedisTopology(process.env)` reads the fleet's variables) or a client
+   * you own. Omit only to disable revocation checks.
+   */
+  redis?: RedisClient | RedisTopology | string;
   /** Key and channel prefix shared with the issuer. Default ''. */
   redisPrefix?: string;
   /** Subscribe to the issuer's key events (needs `redis`). Default true. */

@@ -1,8 +1,7 @@
 import { Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import type Redis from 'ioredis';
 import { redisKeys } from '@app/contract';
-import { createRedisClient } from '@app/platform';
+import { createRedisClient, duplicateRedisClient, isRedisDescription, type RedisClient } from '@app/platform';
 import { KEY_EVENTS, KEY_SOURCE, RESOLVED_OPTIONS, REVOCATION_REDIS, REVOCATION_SYNC } from './auth-guard.constants';
 import { MODULE_OPTIONS_TOKEN, ResolvedGuardOptions, resolveOptions } from './auth-guard.module-definition';
 import type { AuthGuardOptions } from './auth-guard.options';
@@ -64,15 +63,15 @@ export const AUTH_GUARD_CORE_PROVIDERS: Provider[] = [
   {
     provide: REVOCATION_REDIS,
     inject: [RESOLVED_OPTIONS],
-    useFactory: (o: ResolvedGuardOptions): Redis | null => (typeof o.redis === 'string' ? createRedisClient(o.redis) : (o.redis ?? null)),
+    useFactory: (o: ResolvedGuardOptions): RedisClient | null => (o.redis === undefined ? null : isRedisDescription(o.redis) ? createRedisClient(o.redis) : o.redis),
   },
   {
     provide: REVOCATION_SYNC,
     inject: [REVOCATION_REDIS, RESOLVED_OPTIONS, AccessTokenVerifier],
-    useFactory: (redis: Redis | null, o: ResolvedGuardOptions, verifier: AccessTokenVerifier): RevocationSync | null => {
+    useFactory: (redis: RedisClient | null, o: ResolvedGuardOptions, verifier: AccessTokenVerifier): RevocationSync | null => {
       if (!redis || !o.revocationReplica) return null;
       // Events on a connection of their own (subscriber mode), resubscribed by the sync itself and followed by a full read.
-      const connection = typeof o.redis === 'string' ? createRedisClient(o.redis, { autoResubscribe: false }) : redis.duplicate({ autoResubscribe: false });
+      const connection = o.redis !== undefined && isRedisDescription(o.redis) ? createRedisClient(o.redis, { autoResubscribe: false }) : duplicateRedisClient(redis, { autoResubscribe: false });
       return new RevocationSync(redis, connection, {
         prefix: o.redisPrefix,
         requireSeed: o.requireRevocationSeed,
@@ -85,17 +84,17 @@ export const AUTH_GUARD_CORE_PROVIDERS: Provider[] = [
   {
     provide: RevocationChecker,
     inject: [REVOCATION_REDIS, RESOLVED_OPTIONS, GuardMetrics, REVOCATION_SYNC],
-    useFactory: (redis: Redis | null, o: ResolvedGuardOptions, metrics: GuardMetrics, sync: RevocationSync | null): RevocationChecker | undefined =>
+    useFactory: (redis: RedisClient | null, o: ResolvedGuardOptions, metrics: GuardMetrics, sync: RevocationSync | null): RevocationChecker | undefined =>
       redis ? new ObservedRevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed, metrics, sync ?? undefined) : undefined,
   },
   {
     provide: KEY_EVENTS,
     inject: [KEY_SOURCE, REVOCATION_REDIS, RESOLVED_OPTIONS, GuardMetrics],
-    useFactory: (keys: KeySource, redis: Redis | null, o: ResolvedGuardOptions, metrics: GuardMetrics): KeyEventsSubscriber | null => {
+    useFactory: (keys: KeySource, redis: RedisClient | null, o: ResolvedGuardOptions, metrics: GuardMetrics): KeyEventsSubscriber | null => {
       // Only a key source that can act on a notice gets one (the issuer's own ring reloads from its database).
       if (!o.keyEvents || !redis || !keys.refreshNow) return null;
       // Subscriber mode takes the connection over, so events get a connection of their own; resubscription is ours (then resync).
-      const connection = typeof o.redis === 'string' ? createRedisClient(o.redis, { autoResubscribe: false }) : redis.duplicate({ autoResubscribe: false });
+      const connection = o.redis !== undefined && isRedisDescription(o.redis) ? createRedisClient(o.redis, { autoResubscribe: false }) : duplicateRedisClient(redis, { autoResubscribe: false });
       return new KeyEventsSubscriber(connection, redisKeys(o.redisPrefix).events, keys, metrics);
     },
   },

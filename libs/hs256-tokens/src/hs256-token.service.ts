@@ -1,7 +1,7 @@
+import { isRedisDescription, type RedisClient } from '@app/platform';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type Redis from 'ioredis';
 import { ACCESS_TOKEN_TYPE, AccessTokenClaims, redisKeys, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
 import { HS256, HS256_OPTIONS, HS256_REDIS } from './hs256.constants';
 import { Hs256TokenVerifier } from './hs256-token.verifier';
@@ -31,7 +31,7 @@ export class Hs256TokenService implements OnModuleInit, OnApplicationShutdown {
     private readonly jwt: JwtService,
     private readonly verifier: Hs256TokenVerifier,
     @Inject(HS256_OPTIONS) private readonly options: ResolvedHs256Options,
-    @Inject(HS256_REDIS) private readonly redis: Redis | null,
+    @Inject(HS256_REDIS) private readonly redis: RedisClient | null,
   ) {
     this.keys = redisKeys(options.redisPrefix);
   }
@@ -85,6 +85,6 @@ export class Hs256TokenService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     // Only a client the module created from a URL is closed here; a passed-in client belongs to the app.
-    if (this.redis && typeof this.options.redis === 'string') await this.redis.quit().catch(() => this.redis?.disconnect());
+    if (this.redis && this.options.redis && isRedisDescription(this.options.redis)) await this.redis.quit().catch(() => this.redis?.disconnect());
   }
 }

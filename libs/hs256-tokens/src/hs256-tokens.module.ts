@@ -1,9 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import type Redis from 'ioredis';
 import { AccessTokenGuard, GUARD_DEFAULTS, GuardMetrics, RevocationChecker } from '@app/auth-guard';
-import { createRedisClient } from '@app/platform';
+import { createRedisClient, isRedisDescription, type RedisClient } from '@app/platform';
 import { HS256_OPTIONS, HS256_REDIS } from './hs256.constants';
 import { Hs256TokenService } from './hs256-token.service';
 import { Hs256TokenVerifier } from './hs256-token.verifier';
@@ -33,12 +32,12 @@ export class Hs256TokensModule {
         { provide: HS256_OPTIONS, useValue: resolved },
         {
           provide: HS256_REDIS,
-          useFactory: (): Redis | null => (typeof resolved.redis === 'string' ? createRedisClient(resolved.redis) : (resolved.redis ?? null)),
+          useFactory: (): RedisClient | null => (resolved.redis === undefined ? null : isRedisDescription(resolved.redis) ? createRedisClient(resolved.redis) : resolved.redis),
         },
         {
           provide: RevocationChecker,
           inject: [HS256_REDIS],
-          useFactory: (redis: Redis | null) => (redis ? new RevocationChecker(redis, resolved.redisPrefix) : null),
+          useFactory: (redis: RedisClient | null) => (redis ? new RevocationChecker(redis, resolved.redisPrefix) : null),
         },
         GuardMetrics,
         Hs256TokenVerifier,

@@ -1,6 +1,5 @@
-import type Redis from 'ioredis';
 import { MAX_CLOCK_TOLERANCE_SECONDS } from '@app/contract';
-import { ConfigError } from '@app/platform';
+import { ConfigError, type RedisClient, type RedisTopology } from '@app/platform';
 import { checkHs256Secrets, Hs256Secret } from './hs256-secrets';
 
 /** Options of Hs256TokensModule.forRoot. */
@@ -14,7 +13,7 @@ export interface Hs256TokensOptions {
   /** Lifetime of the tokens it signs, seconds (1..86400). */
   ttlSeconds: number;
   /** Redis client or URL for the jti denylist (logout). Omit only to run without revocation. */
-  redis?: Redis | string;
+  redis?: RedisClient | RedisTopology | string;
   /** Key prefix in Redis. Default ''. */
   redisPrefix?: string;
   /** Leeway for exp/nbf/iat, seconds. Default 5. */

@@ -2,6 +2,8 @@ export * from './error-codes';
 export * from './app-error';
 export * from './config.error';
 export * from './env.readers';
+export * from './redis.topology';
+export * from './redis-topology.env';
 export * from './redis.client';
 export * from './issuer-events.subscription';
 export * from './running-app';

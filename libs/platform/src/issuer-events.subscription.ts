@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis.client';
 import { decodeIssuerEvent, IssuerEvent } from '@app/contract';
 
 /** What an owner of the subscription does with the channel; every member is its own. */
@@ -20,22 +20,30 @@ export interface WarningLogger {
 
 const noop = () => undefined;
 
+/** Time for a cluster client to move its subscription to another node before reading what was missed. */
+export const CLUSTER_RESYNC_DELAY_MS = 1000;
+
 /**
  * The issuer's events channel on a connection of its own (subscriber mode blocks other commands), shared by
  * the issuer's replicas and the guards. Subscribes at every 'ready' (first and after each reconnect), then
  * resyncs, so a message lost while disconnected never leaves a stale key ring. The connection should have
  * `autoResubscribe: false`: resubscribing is done here, followed by the resync. The owner closes the connection.
+ *
+ * Sentinel: the client reconnects to the new master after a failover, which passes through 'close' and 'ready'.
+ * Cluster: PUBLISH reaches every node, and the client moves its subscription to another node by itself when
+ * its node leaves, without a new 'ready'; a node leaving therefore schedules a resync of its own.
  */
 export class IssuerEventsSubscription {
   private subscribed = false;
   private subscribing = false;
   private stopped = false;
   private onSubscribed?: () => void;
+  private resyncTimer?: NodeJS.Timeout;
   /** Resyncs caused by (re)subscribing; for tests. */
   resyncCount = 0;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly channel: string,
     private readonly handlers: IssuerEventHandlers,
     private readonly logger: WarningLogger,
@@ -54,6 +62,8 @@ export class IssuerEventsSubscription {
     this.connection.on('ready', () => void this.subscribe());
     this.connection.on('close', () => this.markDown());
     this.connection.on('end', () => this.markDown());
+    // Emitted by cluster clients only.
+    this.connection.on('-node', () => this.scheduleResync());
     // Connection errors are visible through 'close' and readiness; an unhandled 'error' would crash the process.
     this.connection.on('error', noop);
     const status = (this.connection as { status?: string }).status;
@@ -67,6 +77,7 @@ export class IssuerEventsSubscription {
   stop(): void {
     this.stopped = true;
     this.markDown();
+    clearTimeout(this.resyncTimer);
     this.connection.removeAllListeners('ready');
   }
 
@@ -94,6 +105,17 @@ export class IssuerEventsSubscription {
     this.resyncCount += 1;
     this.handlers.resync();
     this.onSubscribed?.();
+  }
+
+  private scheduleResync(): void {
+    if (this.stopped || this.resyncTimer) return;
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = undefined;
+      if (this.stopped || !this.subscribed) return; // the next subscription resyncs anyway
+      this.resyncCount += 1;
+      this.handlers.resync();
+    }, CLUSTER_RESYNC_DELAY_MS);
+    this.resyncTimer.unref();
   }
 
   private markDown(): void {

@@ -1,5 +1,5 @@
 import { MAX_CLOCK_TOLERANCE_SECONDS } from '@app/contract';
-import { readEnum, readInt, readOptional, readPort, readString, readUrl } from '@app/platform';
+import { readEnum, readInt, readOptional, readPort, readRedisPrefix, readRedisTopology, readString, readUrl, RedisTopology } from '@app/platform';
 
 export interface ResourceServiceConfig {
   name: string;
@@ -7,7 +7,8 @@ export interface ResourceServiceConfig {
   issuerUrl: string;
   jwksUrl?: string;
   audience: string;
-  redisUrl: string;
+  /** REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS + REDIS_SENTINEL_NAME. */
+  redis: RedisTopology;
   redisPrefix: string;
   clockToleranceSeconds: number;
   /** AUTH_COOKIE=1: also accept the issuer's HttpOnly access cookie, under the CSRF double-submit check. */
@@ -23,8 +24,8 @@ export function loadResourceServiceConfig(env: NodeJS.ProcessEnv, defaults: { na
     issuerUrl: readUrl(env, 'ISSUER_URL', 'http://localhost:3000', ['http:', 'https:']),
     jwksUrl: jwksUrl ? readUrl(env, 'JWKS_URL', undefined, ['http:', 'https:']) : undefined,
     audience: readString(env, 'AUDIENCE', defaults.name),
-    redisUrl: readUrl(env, 'REDIS_URL', undefined, ['redis:', 'rediss:', 'memory:']),
-    redisPrefix: readString(env, 'REDIS_PREFIX', ''),
+    redis: readRedisTopology(env),
+    redisPrefix: readRedisPrefix(env),
     clockToleranceSeconds: readInt(env, 'CLOCK_TOLERANCE', 5, { max: MAX_CLOCK_TOLERANCE_SECONDS }),
     cookieAuth: readEnum(env, 'AUTH_COOKIE', ['0', '1'], '0') === '1',
   };

@@ -16,7 +16,7 @@ export function resourceServiceModule(config: ResourceServiceConfig, controllers
         issuer: config.issuerUrl,
         jwksUrl: config.jwksUrl,
         audience: config.audience,
-        redis: config.redisUrl,
+        redis: config.redis,
         redisPrefix: config.redisPrefix,
         clockToleranceSeconds: config.clockToleranceSeconds,
         cookie: config.cookieAuth ? AUTH_COOKIE_GUARD_OPTION : undefined,

@@ -1,5 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
-import { createAppRegistry, createHttpApp, listen, readCorsOrigins, readLogLevel, readMetricsConfig, redactUrl, RunningApp, serveMetrics } from '@app/platform';
+import { createAppRegistry, createHttpApp, describeRedisTopology, listen, readCorsOrigins, readLogLevel, readMetricsConfig, RunningApp, serveMetrics } from '@app/platform';
 import { exportGuardMetrics, GuardMetrics } from '@app/auth-guard';
 import { loadResourceServiceConfig } from './resource-service.config';
 import { resourceServiceModule } from './resource-service.module';
@@ -21,11 +21,10 @@ export async function startResourceService(
     metricsServer?.close();
     throw error;
   });
-  const redis = config.redisUrl.startsWith('memory:') ? 'in-process' : redactUrl(config.redisUrl);
   return {
     name: config.name,
     url,
-    describe: `${config.name} listening on ${url} (audience ${config.audience}, trusts ${config.issuerUrl}); Redis ${redis}`,
+    describe: `${config.name} listening on ${url} (audience ${config.audience}, trusts ${config.issuerUrl}); Redis ${describeRedisTopology(config.redis)}`,
     close: async () => {
       metricsServer?.close();
       await app.close();

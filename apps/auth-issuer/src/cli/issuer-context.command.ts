@@ -1,7 +1,6 @@
 import { NestFactory } from '@nestjs/core';
-import type Redis from 'ioredis';
 import { userInfo } from 'node:os';
-import { ConfigError } from '@app/platform';
+import { ConfigError, type RedisClient } from '@app/platform';
 import { loadIssuerConfig } from '../config/issuer.config';
 import { runMigrations } from '../database/run-migrations';
 import { IssuerError } from '../errors/issuer.error';
@@ -9,7 +8,7 @@ import type { KeyActor } from '../keys/lifecycle/key-change.transaction';
 import { ISSUER_REDIS } from '../redis/issuer-redis';
 import { startFailureLine, StartError } from '../../../../scripts/start-error';
 import { type CliDatabase, openCliDatabase } from './cli-database';
-import { cliRedisUrl } from './cli-redis';
+import { cliRedisEnv } from './cli-redis';
 import type { ContextCommand } from './cli.commands';
 import { CliModule } from './cli.module';
 import { UsageError } from './usage.error';
@@ -24,16 +23,17 @@ export function issuerContextCommand(command: ContextCommand) {
   return async (args: string[], env: NodeJS.ProcessEnv): Promise<number> => {
     let database: CliDatabase | undefined;
     try {
-      const redisUrl = await cliRedisUrl(env);
-      if (!redisUrl) console.error('warning: REDIS_URL unset; running issuers pick up key changes within KEY_RELOAD_INTERVAL');
+      const redisEnv = await cliRedisEnv(env);
+      if (!redisEnv) console.error('warning: REDIS_URL unset; running issuers pick up key changes within KEY_RELOAD_INTERVAL');
+      const withRedis = { ...env, ...(redisEnv ?? { REDIS_URL: 'memory://cli' }) };
       // Validated first, so a bad variable never starts the embedded database.
-      loadIssuerConfig({ ...env, DATABASE_URL: env.DATABASE_URL?.trim() || 'postgres://validating', REDIS_URL: redisUrl || 'memory://cli' });
+      loadIssuerConfig({ ...withRedis, DATABASE_URL: env.DATABASE_URL?.trim() || 'postgres://validating' });
       database = await openCliDatabase(env);
-      const config = loadIssuerConfig({ ...env, DATABASE_URL: database.url, REDIS_URL: redisUrl || 'memory://cli' });
+      const config = loadIssuerConfig({ ...withRedis, DATABASE_URL: database.url });
       await runMigrations(config.databaseUrl);
       const app = await NestFactory.createApplicationContext(CliModule.forConfig(config), { logger: ['error', 'warn'], abortOnError: false });
       try {
-        if (redisUrl) await redisReady(app.get<Redis>(ISSUER_REDIS));
+        if (redisEnv) await redisReady(app.get<RedisClient>(ISSUER_REDIS));
         await command.run(app, args, operator(), (line) => console.log(line));
         return 0;
       } finally {
@@ -60,13 +60,13 @@ function report(error: unknown, command: ContextCommand): number {
 }
 
 /** Key changes are announced on Redis so replicas reload at once; without it they still do within KEY_RELOAD_INTERVAL. */
-async function redisReady(redis: Redis): Promise<void> {
+async function redisReady(redis: RedisClient): Promise<void> {
   if (redis.status === 'ready') return;
   const ready = new Promise<boolean>((resolve) => {
     redis.once('ready', () => resolve(true));
     setTimeout(() => resolve(false), 3000).unref();
   });
-  if (!(await ready)) console.error('warning: Redis unreachable; running issuers pick up key changes within KEY_RELOAD_INTERVAL');
+  if (!(await ready)) console.error('warning: RedisClient unreachable; running issuers pick up key changes within KEY_RELOAD_INTERVAL');
 }
 
 function operator(): KeyActor {

@@ -1,5 +1,5 @@
 import { adminAudienceOf, issuerOwnAudiences } from '@app/contract';
-import { ConfigError, readEnum, readInt, readList, readOptional, readPort, readString, readUrl } from '@app/platform';
+import { ConfigError, readEnum, readInt, readList, readOptional, readPort, readRedisPrefix, readRedisTopology, readString, readUrl, RedisTopology } from '@app/platform';
 import { resolveKeyEncryptionKey } from './key-encryption-key';
 import { KeyLifecycleConfig, loadKeyLifecycleConfig } from './key-lifecycle.config';
 import { LoginProtectionConfig, loadLoginProtectionConfig } from '../throttle/login-protection.config';
@@ -16,7 +16,8 @@ export interface IssuerConfig {
   port: number;
   issuerUrl: string;
   databaseUrl: string;
-  redisUrl: string;
+  /** REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS + REDIS_SENTINEL_NAME. */
+  redis: RedisTopology;
   redisPrefix: string;
   accessTokenTtl: number;
   refreshTokenTtl: number;
@@ -60,8 +61,8 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
     port: readPort(env, 'PORT', 3000),
     issuerUrl,
     databaseUrl: readUrl(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
-    redisUrl: readUrl(env, 'REDIS_URL', undefined, ['redis:', 'rediss:', 'memory:']),
-    redisPrefix: readString(env, 'REDIS_PREFIX', ''),
+    redis: readRedisTopology(env),
+    redisPrefix: readRedisPrefix(env),
     accessTokenTtl,
     refreshTokenTtl,
     audiences,

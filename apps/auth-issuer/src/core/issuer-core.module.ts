@@ -1,6 +1,6 @@
+import type { RedisClient } from '@app/platform';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type Redis from 'ioredis';
 import type { DataSourceOptions } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
@@ -23,7 +23,7 @@ export interface IssuerCoreOptions {
  */
 @Module({})
 export class IssuerCoreModule implements OnApplicationShutdown {
-  constructor(@Inject(ISSUER_REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(ISSUER_REDIS) private readonly redis: RedisClient) {}
 
   static forConfig(config: IssuerConfig, options: IssuerCoreOptions = {}): DynamicModule {
     const database = typeOrmOptions(config.databaseUrl);

@@ -1,6 +1,6 @@
+import type { RedisClient } from '@app/platform';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import type Redis from 'ioredis';
 import { Public } from '@app/auth-guard';
 import { ISSUER_REDIS } from '../redis/issuer-redis';
 
@@ -10,7 +10,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    @Inject(ISSUER_REDIS) private readonly redis: Redis,
+    @Inject(ISSUER_REDIS) private readonly redis: RedisClient,
   ) {}
 
   /** 200 when PostgreSQL and Redis both answer, 503 otherwise. */

@@ -1,6 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { createRedisClient } from '@app/platform';
+import { createRedisClient, type RedisClient } from '@app/platform';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 
 /** The issuer's one command connection to Redis (denylist, throttles, key events); provided by the core. */
@@ -9,10 +8,10 @@ export const ISSUER_REDIS = Symbol('ISSUER_REDIS');
 export const ISSUER_REDIS_PROVIDER: Provider = {
   provide: ISSUER_REDIS,
   inject: [ISSUER_CONFIG],
-  useFactory: (config: IssuerConfig) => createRedisClient(config.redisUrl),
+  useFactory: (config: IssuerConfig) => createRedisClient(config.redis),
 };
 
 /** Ends the connection politely, or at once when Redis does not answer. */
-export async function closeIssuerRedis(redis: Redis): Promise<void> {
+export async function closeIssuerRedis(redis: RedisClient): Promise<void> {
   await redis.quit().catch(() => redis.disconnect());
 }

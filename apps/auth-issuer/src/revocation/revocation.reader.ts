@@ -1,5 +1,5 @@
+import type { RedisClient } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import type { AccessTokenClaims } from '@app/contract';
 import { isRevocationStoreUnseeded, RevocationChecker, VerificationError } from '@app/auth-guard';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
@@ -18,7 +18,7 @@ export class RevocationReader {
   private readonly checker: RevocationChecker;
 
   constructor(
-    @Inject(ISSUER_REDIS) redis: Redis,
+    @Inject(ISSUER_REDIS) redis: RedisClient,
     @Inject(ISSUER_CONFIG) config: IssuerConfig,
     private readonly journal: RevocationJournal,
   ) {

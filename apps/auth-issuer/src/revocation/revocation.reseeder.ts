@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
 import { redisKeys } from '@app/contract';
-import { FaultError } from '@app/platform';
+import { FaultError, type RedisClient } from '@app/platform';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { ISSUER_REDIS } from '../redis/issuer-redis';
 import { ENDED_SESSION_MARK, RevocationJournal } from './revocation.journal';
@@ -41,7 +40,7 @@ export class RevocationReseeder implements OnApplicationBootstrap, OnModuleDestr
   private readonly onReady = () => void this.ensureSeeded().catch(() => undefined);
 
   constructor(
-    @Inject(ISSUER_REDIS) private readonly redis: Redis,
+    @Inject(ISSUER_REDIS) private readonly redis: RedisClient,
     @Inject(ISSUER_CONFIG) config: IssuerConfig,
     private readonly journal: RevocationJournal,
   ) {

@@ -1,5 +1,5 @@
+import type { RedisClient } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import type { EntityManager } from 'typeorm';
 import { encodeIssuerEvent, IssuerEvent, redisKeys, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
@@ -18,7 +18,7 @@ export class RevocationWriter {
   private readonly keys: ReturnType<typeof redisKeys>;
 
   constructor(
-    @Inject(ISSUER_REDIS) private readonly redis: Redis,
+    @Inject(ISSUER_REDIS) private readonly redis: RedisClient,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
     private readonly journal: RevocationJournal,
   ) {
@@ -29,24 +29,33 @@ export class RevocationWriter {
   async denyAccessToken(jti: string, exp: number, manager?: EntityManager): Promise<void> {
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000)) + REVOCATION_TTL_MARGIN_SECONDS;
     await this.journal.recordJti(jti, ttl, manager);
-    await this.guarded(() => this.redis.setex(this.keys.deniedJti(jti), ttl, '1'));
-    await this.publish({ type: 'token-denied', jti });
+    await this.writeAndAnnounce(this.keys.deniedJti(jti), ttl, '1', { type: 'token-denied', jti });
   }
 
   /** Refuses every access token minted for the session (refresh family) `sid`, for as long as one can live. */
   async endSession(sid: string): Promise<void> {
     const ttl = this.config.accessTokenTtl + REVOCATION_TTL_MARGIN_SECONDS;
     await this.journal.recordJti(`${ENDED_SESSION_MARK}${sid}`, ttl);
-    await this.guarded(() => this.redis.setex(this.keys.endedSession(sid), ttl, '1'));
-    await this.publish({ type: 'session-ended', sid });
+    await this.writeAndAnnounce(this.keys.endedSession(sid), ttl, '1', { type: 'session-ended', sid });
   }
 
   /** Refuses every token of `sub` issued at or before `at` (seconds), for as long as such a token can live. */
   async cutOffSubject(sub: string, at: number): Promise<void> {
     const ttl = this.config.accessTokenTtl + REVOCATION_TTL_MARGIN_SECONDS;
     await this.journal.recordCutoff(sub, at, ttl);
-    await this.guarded(() => this.redis.setex(this.keys.subjectCutoff(sub), ttl, String(at)));
-    await this.publish({ type: 'subject-cutoff', sub, at });
+    await this.writeAndAnnounce(this.keys.subjectCutoff(sub), ttl, String(at), { type: 'subject-cutoff', sub, at });
+  }
+
+  /**
+   * The entry and its event in one MULTI: a guard's in-memory replica that stays connected can never see the
+   * write without the event (it would trust its replica and accept the token until the next full read).
+   */
+  private async writeAndAnnounce(key: string, ttl: number, value: string, event: IssuerEvent): Promise<void> {
+    await this.guarded(async () => {
+      const replies = await this.redis.multi().setex(key, ttl, value).publish(this.keys.events, encodeIssuerEvent(event)).exec();
+      const failed = (replies ?? [[new Error('transaction discarded')]]).find(([error]) => error);
+      if (failed) throw failed[0];
+    });
   }
 
   async publish(event: IssuerEvent): Promise<void> {

@@ -1,6 +1,6 @@
+import { isInProcessRedis, type RedisClient } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
 import { AuditLog } from '../audit/audit-log.service';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
@@ -17,14 +17,14 @@ export class ClientAuthThrottle {
   private readonly throttle: FailureThrottle;
 
   constructor(
-    @Inject(ISSUER_REDIS) redis: Redis,
+    @Inject(ISSUER_REDIS) redis: RedisClient,
     @Inject(ISSUER_CONFIG) config: IssuerConfig,
     private readonly audit: AuditLog,
   ) {
     const { maxFailuresPerClient, maxFailuresPerIp, failureWindowSeconds } = config.clientAuthProtection;
     this.throttle = new FailureThrottle({
       redis,
-      redisUrl: config.redisUrl,
+      inProcess: isInProcessRedis(config.redis),
       keyPrefix: `${config.redisPrefix}client-fail:`,
       scopes: [
         { name: 'client', limit: maxFailuresPerClient },

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@app/platform';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** One dimension failures are counted in (an account, a client, an address) and its limit per window. */
@@ -8,9 +8,9 @@ interface FailureScope {
 }
 
 export interface FailureThrottleOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** `memory://` runs in one process: counting in memory is then the same thing. */
-  redisUrl: string;
+  inProcess: boolean;
   /** Redis key prefix of this throttle's counters, e.g. `<REDIS_PREFIX>login-fail:`. */
   keyPrefix: string;
   scopes: FailureScope[];
@@ -33,10 +33,9 @@ export class FailureThrottle {
   private readonly limiters: RateLimiterAbstract[];
 
   constructor(private readonly options: FailureThrottleOptions) {
-    const inProcess = options.redisUrl.startsWith('memory:');
     this.limiters = options.scopes.map(({ name, limit: points }) => {
       const memory = new RateLimiterMemory({ points, duration: options.windowSeconds, keyPrefix: `${options.keyPrefix}${name}` });
-      if (inProcess) return memory;
+      if (options.inProcess) return memory;
       return new RateLimiterRedis({ storeClient: options.redis, keyPrefix: `${options.keyPrefix}${name}`, points, duration: options.windowSeconds, rejectIfRedisNotReady: true, insuranceLimiter: memory });
     });
   }

@@ -1,6 +1,6 @@
+import { isInProcessRedis, type RedisClient } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
 import { AuditLog } from '../audit/audit-log.service';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
@@ -16,14 +16,14 @@ export class LoginThrottle {
   private readonly throttle: FailureThrottle;
 
   constructor(
-    @Inject(ISSUER_REDIS) redis: Redis,
+    @Inject(ISSUER_REDIS) redis: RedisClient,
     @Inject(ISSUER_CONFIG) config: IssuerConfig,
     private readonly audit: AuditLog,
   ) {
     const { maxFailuresPerAccount, maxFailuresPerIp, failureWindowSeconds } = config.loginProtection;
     this.throttle = new FailureThrottle({
       redis,
-      redisUrl: config.redisUrl,
+      inProcess: isInProcessRedis(config.redis),
       keyPrefix: `${config.redisPrefix}login-fail:`,
       scopes: [
         { name: 'account', limit: maxFailuresPerAccount },

@@ -1,7 +1,6 @@
-import type Redis from 'ioredis';
 import type { AccessTokenClaims } from '@app/contract';
 import { redisKeys } from '@app/contract';
-import { createRedisClient } from '@app/platform/redis.client';
+import { createRedisClient, duplicateRedisClient, isRedisDescription, type RedisClient } from '@app/platform/redis.client';
 import type { AuthGuardOptions } from '../auth-guard.options';
 import { realmOf, resolveOptions } from '../auth-guard.options.resolve';
 import { accessShortfall, DelegationRule } from '../guard/access-rules';
@@ -54,9 +53,10 @@ export function createTokenVerifier(options: NodeVerifierOptions): TokenVerifier
     cacheSize: o.verifiedTokenCacheSize,
     now: o.now,
   });
-  const ownRedis = typeof o.redis === 'string';
-  const redis = typeof o.redis === 'string' ? createRedisClient(o.redis) : o.redis;
-  const duplicate = (client: Redis) => (typeof o.redis === 'string' ? createRedisClient(o.redis, { autoResubscribe: false }) : client.duplicate({ autoResubscribe: false }));
+  const described = o.redis !== undefined && isRedisDescription(o.redis) ? o.redis : undefined;
+  const ownRedis = described !== undefined;
+  const redis = described !== undefined ? createRedisClient(described) : (o.redis as RedisClient | undefined);
+  const duplicate = (client: RedisClient) => (described !== undefined ? createRedisClient(described, { autoResubscribe: false }) : duplicateRedisClient(client, { autoResubscribe: false }));
   const sync = redis && o.revocationReplica ? new RevocationSync(redis, duplicate(redis), { prefix: o.redisPrefix, requireSeed: o.requireRevocationSeed, fullReadIntervalMs: o.revocationFullReadIntervalMs, now: o.now, onKeyRevoked: (kid) => verifier.forgetKid(kid) }) : undefined;
   const revocation = redis ? new RevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed, sync) : undefined;
   // Subscriber mode takes a connection over, so events get one of their own (as in the Nest module).
@@ -118,7 +118,7 @@ export function verifyAccessToken(token: string, options: NodeVerifierOptions): 
 }
 
 /** Resolves once the client is ready or after `waitMs`; commands fail fast while it is not (503). */
-function connected(redis: Redis, waitMs: number): Promise<void> {
+function connected(redis: RedisClient, waitMs: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, waitMs);

@@ -1,3 +1,4 @@
+import { redisKeys } from '@app/contract';
 import RedisMock from 'ioredis-mock';
 import { setTracingEnabled } from '@app/platform';
 import { RecordingTracerProvider } from '@app/platform/recording-tracer';
@@ -51,7 +52,7 @@ describe('guard tracing hooks', () => {
 
   it('revocation.lookup: ok or revoked, timed, without the jti or subject', async () => {
     const redis = new RedisMock();
-    await redis.set('jti:revoked-jti-1', '1');
+    await redis.set(redisKeys('').deniedJti('revoked-jti-1'), '1');
     const metrics = new GuardMetrics();
     const timings: string[] = [];
     metrics.onRevocationLookup((seconds, result) => timings.push(`${result}:${seconds >= 0}`));

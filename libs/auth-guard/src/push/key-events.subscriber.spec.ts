@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { setLogSink } from '../log/logger';
 import { nestLogSink } from '../log/nest-log-sink';
 import type Redis from 'ioredis';
-import { createRedisClient } from '@app/platform';
+import { createRedisClient, type RedisClient } from '@app/platform';
 import { freePort } from '@app/auth-guard/testing';
 import { GuardMetrics } from '../guard/guard.metrics';
 import type { KeySource } from '../keys/key-source';
@@ -47,7 +47,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 describe('KeyEventsSubscriber', () => {
   const url = `memory://events-${process.pid}`;
   const channel = 'tenant-a:events';
-  let publisher: Redis;
+  let publisher: RedisClient;
   let keys: RecordingKeys;
   let metrics: GuardMetrics;
   let subscriber: KeyEventsSubscriber;

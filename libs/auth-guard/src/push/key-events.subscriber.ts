@@ -1,5 +1,5 @@
+import type { RedisClient } from '@app/platform';
 import { Logger } from '../log/logger';
-import type Redis from 'ioredis';
 import type { IssuerEvent } from '@app/contract';
 import { IssuerEventsSubscription } from '@app/platform/issuer-events.subscription';
 import type { GuardMetrics } from '../guard/guard.metrics';
@@ -16,7 +16,7 @@ export class KeyEventsSubscriber {
   private readonly subscription: IssuerEventsSubscription;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly channel: string,
     private readonly keys: KeySource,
     private readonly metrics?: GuardMetrics,

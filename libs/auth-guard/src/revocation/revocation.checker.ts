@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@app/platform';
 import { AccessTokenClaims, redisKeys } from '@app/contract';
 import { VerificationError } from '../verify/verification.error';
 import type { ReplicaVerdict } from './revocation.replica';
@@ -23,7 +23,7 @@ export class RevocationChecker {
   private readonly keys: ReturnType<typeof redisKeys>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly requireSeed = false,
     private readonly local?: LocalRevocationView,

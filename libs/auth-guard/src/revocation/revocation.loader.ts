@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from '@app/platform/redis.client';
 import { redisKeys } from '@app/contract';
 import { RevocationReplica, ReplicaEntry } from './revocation.replica';
 import { VerificationError } from '../verify/verification.error';
@@ -13,7 +15,7 @@ const EXPIRY_MARGIN_MS = 1000;
  * with their TTLs) into a fresh replica. With `requireSeed`, refuses to load a Redis that has lost its data
  * and not been re-seeded (the seed marker is read before the scan, so every seeded entry is in it).
  */
-export async function loadReplica(redis: Redis, prefix: string, requireSeed: boolean, now: () => number): Promise<RevocationReplica> {
+export async function loadReplica(redis: RedisClient, prefix: string, requireSeed: boolean, now: () => number): Promise<RevocationReplica> {
   const keys = redisKeys(prefix);
   if (requireSeed && !(await redis.exists(keys.revocationSeeded))) throw new VerificationError('ERR_REVOCATION_UNAVAILABLE', 'revocation store not seeded');
   const replica = new RevocationReplica();
@@ -22,13 +24,17 @@ export async function loadReplica(redis: Redis, prefix: string, requireSeed: boo
     { kind: 'sid', start: keys.endedSession('') },
     { kind: 'cutoff', start: keys.subjectCutoff('') },
   ] as const;
-  for (const { kind, start } of kinds) {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${escapeGlob(start)}*`, 'COUNT', SCAN_COUNT);
-      cursor = next;
-      if (found.length > 0) await readBatch(redis, kind, start.length, found, replica, now);
-    } while (cursor !== '0');
+  // SCAN walks one server: on a cluster, every master (the revocation keys share one slot, so one of them holds all).
+  const servers: Redis[] = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const server of servers) {
+    for (const { kind, start } of kinds) {
+      let cursor = '0';
+      do {
+        const [next, found] = await server.scan(cursor, 'MATCH', `${escapeGlob(start)}*`, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        if (found.length > 0) await readBatch(server, kind, start.length, found, replica, now);
+      } while (cursor !== '0');
+    }
   }
   return replica;
 }

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@app/platform/redis.client';
 import { AccessTokenClaims, IssuerEvent, redisKeys } from '@app/contract';
 import { IssuerEventsSubscription } from '@app/platform/issuer-events.subscription';
 import { Logger } from '../log/logger';
@@ -54,8 +54,8 @@ export class RevocationSync {
   loads = 0;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly connection: Redis,
+    private readonly redis: RedisClient,
+    private readonly connection: RedisClient,
     private readonly options: RevocationSyncOptions,
   ) {
     this.now = options.now ?? Date.now;

@@ -1,7 +1,7 @@
+import type { RedisClient } from '@app/platform';
 import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
-import type Redis from 'ioredis';
 import type { AccessTokenClaims } from '@app/contract';
 import { redisKeys } from '@app/contract';
 import { RESOLVED_OPTIONS, REVOCATION_REDIS } from '../auth-guard.constants';
@@ -38,7 +38,7 @@ export class AuthenticatedWsAdapter extends WsAdapter {
   private readonly options: ResolvedGuardOptions;
   private readonly metrics: GuardMetrics;
   private readonly revocation?: RevocationChecker;
-  private readonly redis: Redis | null;
+  private readonly redis: RedisClient | null;
   private watch?: ConnectionWatch;
 
   constructor(app: INestApplicationContext) {
@@ -129,7 +129,7 @@ function kidOf(token: string): string | undefined {
 }
 
 /** A subscriber that never hears anything, for guards configured without Redis. */
-function inertSubscriber(): Redis {
+function inertSubscriber(): RedisClient {
   const noop = () => undefined;
-  return { on: noop, removeAllListeners: noop, disconnect: noop, status: 'end' } as unknown as Redis;
+  return { on: noop, removeAllListeners: noop, disconnect: noop, status: 'end' } as unknown as RedisClient;
 }

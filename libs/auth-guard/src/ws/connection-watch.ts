@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@app/platform';
 import { decodeIssuerEvent } from '@app/contract';
 import type { AccessTokenClaims } from '@app/contract';
 import { Logger } from '../log/logger';
@@ -32,7 +32,7 @@ export class ConnectionWatch {
   private stopped = false;
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly channel: string,
     private readonly revocation?: RevocationChecker,
     private readonly now: () => number = Date.now,

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { IssuerEvent, redisKeys } from '@app/contract';
-import { createRedisClient, IssuerEventsSubscription } from '@app/platform';
+import { createRedisClient, IssuerEventsSubscription, type RedisClient } from '@app/platform';
 import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
 import { SigningKeysService } from '../ring/signing-keys.service';
 
@@ -13,7 +12,7 @@ import { SigningKeysService } from '../ring/signing-keys.service';
 @Injectable()
 export class KeyEventsListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('KeyEvents');
-  private connection?: Redis;
+  private connection?: RedisClient;
   private subscription?: IssuerEventsSubscription;
 
   constructor(
@@ -24,7 +23,7 @@ export class KeyEventsListener implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     // A connection of its own (a subscribed connection can run nothing else) that waits for Redis instead of failing fast;
     // resubscribing after a reconnect is the subscription's, followed by a reload.
-    const connection = createRedisClient(this.config.redisUrl, { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined, autoResubscribe: false });
+    const connection = createRedisClient(this.config.redis, { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined, autoResubscribe: false });
     this.connection = connection;
     this.subscription = new IssuerEventsSubscription(
       connection,

@@ -1,5 +1,5 @@
+import type { RedisClient } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { encodeIssuerEvent, IssuerEvent, redisKeys } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
 import { ISSUER_REDIS } from '../../redis/issuer-redis';
@@ -13,7 +13,7 @@ export class KeyEventsPublisher {
   private readonly channel: string;
 
   constructor(
-    @Inject(ISSUER_REDIS) private readonly redis: Redis,
+    @Inject(ISSUER_REDIS) private readonly redis: RedisClient,
     @Inject(ISSUER_CONFIG) config: IssuerConfig,
   ) {
     this.channel = redisKeys(config.redisPrefix).events;

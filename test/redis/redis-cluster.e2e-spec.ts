@@ -1,0 +1,88 @@
+import type { Cluster } from 'ioredis';
+import { redisKeys } from '@app/contract';
+import { adminLogin, call, decodeJwt, login } from '../support/http';
+import { PrivateRedisCluster } from '../support/private-redis-cluster';
+import { until } from '../support/redis-process';
+import { startTestSystem, TestSystem } from '../support/test-system';
+
+/** Far below the services' 60 s JWKS refresh: only the pushed key event explains a refusal this fast. */
+const PUSH_WAIT_MS = 15_000;
+
+/** Every key under `pattern`, from every master: SCAN on a cluster client would see one node only. */
+async function scanAll(cluster: Cluster, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const node of cluster.nodes('master')) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      found.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  return found;
+}
+
+/**
+ * The whole product on a real Redis Cluster (three masters started by this test on free ports):
+ * logins, revocation seen by the services, the throttle's counters, and key events pushed to the guards.
+ */
+describe('on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
+  let cluster: PrivateRedisCluster;
+  let system: TestSystem;
+  let reader: Cluster;
+
+  beforeAll(async () => {
+    cluster = await PrivateRedisCluster.start();
+    // REDIS_URL emptied: the machine's Redis is not this system's store, and only one topology may be named.
+    system = await startTestSystem({ REDIS_URL: '', REDIS_CLUSTER_NODES: cluster.nodes, LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_FAILURE_WINDOW: '600' });
+    reader = cluster.client();
+  }, 60_000);
+  afterAll(async () => {
+    reader?.disconnect();
+    await system?.stop();
+    await cluster?.stop();
+  });
+
+  const statuses = async (token: string) => Promise.all([system.ordersUrl, system.billingUrl].map(async (url) => (await call('GET', `${url}/me`, { token })).status));
+
+  it('login, /me at both services, logout: refused at both services at once, the denial in the cluster', async () => {
+    const session = await login(system.issuerUrl, 'alice', 'alice-password');
+    expect(await statuses(session.access_token)).toEqual([200, 200]);
+    expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: session.access_token })).status).toBe(204);
+    expect(await statuses(session.access_token)).toEqual([401, 401]);
+    const { jti, sid } = decodeJwt(session.access_token).payload as { jti: string; sid: string };
+    const keys = redisKeys(system.redisPrefix);
+    expect(await reader.get(keys.deniedJti(jti))).toBe('1');
+    expect(await reader.get(keys.endedSession(sid))).toBe('1');
+    expect(await reader.get(keys.revocationSeeded)).not.toBeNull();
+  });
+
+  it('keeps the revocation keys in one slot, which a scan of every master finds', async () => {
+    const slots = new Set(await Promise.all([redisKeys(system.redisPrefix).deniedJti('x'), redisKeys(system.redisPrefix).revocationSeeded].map((key) => reader.cluster('KEYSLOT', key))));
+    expect(slots.size).toBe(1);
+    const revocationKeys = await scanAll(reader, `${system.redisPrefix}*`);
+    expect(revocationKeys.length).toBeGreaterThan(0);
+  });
+
+  it('counts failed logins in the cluster: past the limit the account gets 429', async () => {
+    for (let i = 0; i < 3; i++) expect((await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'mallory', password: `guess-${i}` } })).status).toBe(401);
+    const locked = await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'mallory', password: 'guess' } });
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);
+    // In Redis (shared by every issuer replica), not in the in-memory insurance limiter.
+    expect(await scanAll(reader, `${system.redisPrefix}login-fail:*`)).not.toHaveLength(0);
+  });
+
+  it('an emergency key revoke reaches the services through the cluster by push', async () => {
+    const admin = await adminLogin(system.issuerUrl);
+    const victim = await login(system.issuerUrl, 'alice', 'alice-password');
+    expect(await statuses(victim.access_token)).toEqual([200, 200]);
+    const kid = decodeJwt(victim.access_token).header.kid as string;
+    expect((await call('POST', `${system.issuerUrl}/admin/keys/${kid}/revoke`, { token: admin })).status).toBe(200);
+    await until('services refusing tokens of the revoked key', async () => (await statuses(victim.access_token)).every((s) => s === 401), PUSH_WAIT_MS);
+    const fresh = await login(system.issuerUrl, 'alice', 'alice-password');
+    expect(decodeJwt(fresh.access_token).header.kid).not.toBe(kid);
+    expect(await statuses(fresh.access_token)).toEqual([200, 200]);
+  });
+
+});
