@@ -30,7 +30,9 @@ export async function deliverLogoutToken(uri: string, token: string, delays: rea
       if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) return { ok: false, attempts: attempt, reason };
     } catch (error) {
       // Only the error's kind: a message could quote the URI, and nothing here may echo the token.
-      reason = error instanceof Error ? (error.name === 'TimeoutError' ? 'timeout' : `network error (${error.name})`) : 'network error';
+      // (DOMException from an abort is not always an Error instance across realms: read the name only.)
+      const name = typeof (error as { name?: unknown })?.name === 'string' ? (error as { name: string }).name : 'Error';
+      reason = name === 'TimeoutError' ? 'timeout' : `network error (${name})`;
     }
   }
   return { ok: false, attempts: delays.length + 1, reason };
