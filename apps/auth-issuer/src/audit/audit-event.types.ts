@@ -18,7 +18,9 @@ export type AuditEventType =
   | 'client_auth_failure'
   | 'client_auth_throttled'
   | 'user_created'
-  | 'admin_action';
+  | 'admin_action'
+  | 'consent_granted'
+  | 'backchannel_logout_failed';
 
 /** Detail values are short scalars; anything that looks like a credential is dropped before storage. */
 export type AuditDetails = Record<string, string | number | boolean | null | undefined>;

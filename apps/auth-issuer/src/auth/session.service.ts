@@ -12,6 +12,9 @@ import { UserEntity } from '../users/user.entity';
 /** Refresh, logout and log-out-everywhere for first-party user sessions. */
 @Injectable()
 export class SessionService {
+  /** What else ends with "log out everywhere" (the OpenID module's SSO sessions); registered at start. */
+  private readonly everywhereHooks: Array<(sub: string) => Promise<void>> = [];
+
   constructor(
     private readonly refreshTokens: RefreshTokensService,
     private readonly tokens: TokenIssuer,
@@ -39,6 +42,11 @@ export class SessionService {
     });
   }
 
+  /** Lets a module that keeps sessions of its own end them when a user logs out everywhere. */
+  onLogoutEverywhere(hook: (sub: string) => Promise<void>): void {
+    this.everywhereHooks.push(hook);
+  }
+
   /**
    * Ends the session (the token's family and the given refresh token's) in PostgreSQL first, then denies
    * the access token until its exp. If Redis cannot take the denial the call fails (503) after the
@@ -63,6 +71,7 @@ export class SessionService {
     const revoked = await this.refreshTokens.revokeAllForSubject(sub);
     const at = Math.floor(Date.now() / 1000);
     await this.revocation.cutOffSubject(sub, at);
+    for (const hook of this.everywhereHooks) await hook(sub);
     await this.audit.record('logout_everywhere', sub, { refresh_revoked: revoked, cutoff: at });
     await untilAfterSecond(at);
   }

@@ -21,6 +21,7 @@ export interface CliIo {
 const USAGE =
   'usage: clients:create --id <client-id> --audiences <aud>[,<aud>...] [--scopes <scope>[,<scope>...]] [--secret-stdin]\n' +
   '       [--type confidential|public] [--redirect-uris <uri>[,<uri>...]] [--post-logout-uris <uri>[,<uri>...]] [--first-party]\n' +
+  '       [--backchannel-logout-uri <uri>]\n' +
   '       [--exchange-audiences <aud>[,<aud>...] [--exchange-scopes <scope>[,<scope>...]]]';
 
 const processIo: CliIo = {
@@ -44,11 +45,13 @@ interface ClientsCreateArgs {
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   firstParty: boolean;
+  backchannelLogoutUri?: string;
 }
 
 /**
  * Registers a client. Code-flow clients (OpenID Connect sign-in) add `--redirect-uris` (exact), optional
- * `--post-logout-uris`, `--type public` for a browser app without a secret, and `--first-party` to skip consent.
+ * `--post-logout-uris`, `--type public` for a browser app without a secret, `--first-party` to skip consent, and
+ * `--backchannel-logout-uri` to receive OpenID Back-Channel Logout tokens when a session it took part in ends.
  * A confidential client: The secret is generated (256 bits) and printed once, or read from
  * stdin (`--secret-stdin`, never echoed); only its argon2id hash is stored. ISSUER_URL must be the
  * issuer's (default http://localhost:3000): its own audiences are refused. Exit codes: 0 created,
@@ -91,13 +94,14 @@ export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: 
       redirectUris: parsed.redirectUris,
       postLogoutRedirectUris: parsed.postLogoutRedirectUris,
       firstParty: parsed.firstParty,
+      backchannelLogoutUri: parsed.backchannelLogoutUri,
       exchangeAudiences: parsed.exchangeAudiences,
       exchangeScopes: parsed.exchangeScopes,
     };
     const client = await clients.create(registration, reserved);
     const shown = parsed.secretFromStdin || isPublic ? {} : { client_secret: secret };
     const codeFlow = client.redirectUris.length
-      ? { client_type: client.clientType, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, first_party: client.firstParty }
+      ? { client_type: client.clientType, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, first_party: client.firstParty, ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri } : {}) }
       : {};
     const exchange = client.exchangeAudiences.length ? { exchange_audiences: client.exchangeAudiences, exchange_scopes: client.exchangeScopes } : {};
     io.out(JSON.stringify({ client_id: client.clientId, ...shown, scopes: client.allowedScopes, audiences: client.allowedAudiences, ...codeFlow, ...exchange }));
@@ -130,7 +134,7 @@ function parseArgs(args: string[]): ClientsCreateArgs | string {
       firstParty = true;
       continue;
     }
-    if (!['--id', '--scopes', '--audiences', '--type', '--redirect-uris', '--post-logout-uris', '--exchange-audiences', '--exchange-scopes'].includes(flag)) return `unknown argument ${args[i]}`;
+    if (!['--id', '--scopes', '--audiences', '--type', '--redirect-uris', '--post-logout-uris', '--exchange-audiences', '--exchange-scopes', '--backchannel-logout-uri'].includes(flag)) return `unknown argument ${args[i]}`;
     const value = inline ?? args[++i];
     if (value === undefined) return `${flag} needs a value`;
     if (values.has(flag)) return `${flag} given twice`;
@@ -154,5 +158,6 @@ function parseArgs(args: string[]): ClientsCreateArgs | string {
     redirectUris: list(values.get('--redirect-uris')),
     postLogoutRedirectUris: list(values.get('--post-logout-uris')),
     firstParty,
+    backchannelLogoutUri: values.get('--backchannel-logout-uri'),
   };
 }

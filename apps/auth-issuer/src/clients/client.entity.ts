@@ -28,6 +28,10 @@ export class ClientEntity {
   @Column({ name: 'first_party', type: 'boolean', default: false })
   firstParty: boolean;
 
+  /** OpenID Back-Channel Logout 1.0: where this client receives logout tokens; null: it gets none. */
+  @Column({ name: 'backchannel_logout_uri', type: 'text', nullable: true })
+  backchannelLogoutUri: string | null;
+
   @Column({ name: 'allowed_scopes', type: 'text', array: true, default: () => "'{}'" })
   allowedScopes: string[];
 

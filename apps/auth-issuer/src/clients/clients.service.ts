@@ -35,6 +35,7 @@ export class ClientsService {
       redirectUris: [...new Set(client.redirectUris ?? [])],
       postLogoutRedirectUris: [...new Set(client.postLogoutRedirectUris ?? [])],
       firstParty: client.firstParty ?? false,
+      backchannelLogoutUri: client.backchannelLogoutUri ?? null,
       exchangeAudiences: [...new Set(client.exchangeAudiences ?? [])],
       exchangeScopes: [...new Set(client.exchangeScopes ?? [])],
     });
@@ -45,6 +46,7 @@ export class ClientsService {
       scopes: entity.allowedScopes.join(' '),
       audiences: entity.allowedAudiences.join(' '),
       redirect_uris: entity.redirectUris.join(' '),
+      backchannel_logout_uri: entity.backchannelLogoutUri ?? undefined,
       exchange_audiences: entity.exchangeAudiences.join(' '),
       exchange_scopes: entity.exchangeScopes.join(' '),
     });

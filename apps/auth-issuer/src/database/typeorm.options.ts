@@ -14,8 +14,10 @@ import { ClientExchangePolicy1764613000000 } from './migrations/1764613000000-cl
 import { OidcCodeFlow1764610000000 } from './migrations/1764610000000-oidc-code-flow';
 import { SsoSessionEntity, SsoSessionGrantEntity } from '../oidc/sessions/sso-session.entity';
 import { AuthorizationCodeEntity } from '../oidc/codes/authorization-code.entity';
+import { ConsentEntity } from '../oidc/consent/consent.entity';
+import { OidcConsentBackchannel1764620000000 } from './migrations/1764620000000-oidc-consent-backchannel';
 
-const ENTITIES = [UserEntity, SigningKeyEntity, RefreshTokenEntity, AuditEventEntity, ClientEntity, SsoSessionEntity, SsoSessionGrantEntity, AuthorizationCodeEntity];
+const ENTITIES = [UserEntity, SigningKeyEntity, RefreshTokenEntity, AuditEventEntity, ClientEntity, SsoSessionEntity, SsoSessionGrantEntity, AuthorizationCodeEntity, ConsentEntity];
 const MIGRATIONS = [
   InitialSchema1764150000000,
   AuditEvents1764150100000,
@@ -25,6 +27,7 @@ const MIGRATIONS = [
   RefreshAccessPair1764500000000,
   OidcCodeFlow1764610000000,
   ClientExchangePolicy1764613000000,
+  OidcConsentBackchannel1764620000000,
 ];
 
 /** Schema changes only through committed migrations, run at start; never synchronize. */

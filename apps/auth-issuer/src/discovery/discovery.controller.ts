@@ -34,7 +34,8 @@ export class DiscoveryController {
       authorization_response_iss_parameter_supported: true,
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
-      backchannel_logout_supported: false,
+      backchannel_logout_supported: true,
+      backchannel_logout_session_supported: true,
       frontchannel_logout_supported: false,
       subject_types_supported: ['public'],
       // 'none': first-party refresh tokens (from /auth/login) are refreshed and revoked without client auth.

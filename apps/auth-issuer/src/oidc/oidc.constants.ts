@@ -4,6 +4,7 @@ export const OIDC_PATHS = {
   login: '/oidc/login',
   userinfo: '/oidc/userinfo',
   endSession: '/oidc/logout',
+  consent: '/oidc/consent',
 } as const;
 
 /** Scopes the code flow understands (OpenID Connect Core §5.4, §11). */
@@ -22,3 +23,5 @@ export const SSO_SESSION_TTL_SECONDS = 10 * 3600;
 export const SSO_COOKIE = '__Host-sso';
 /** The login form's CSRF binding: a random value whose HMAC the form must echo. */
 export const LOGIN_CSRF_COOKIE = '__Host-login-csrf';
+/** How long a browser keeps the form CSRF cookie (sign-in and consent forms). */
+export const LOGIN_CSRF_COOKIE_SECONDS = 3600;

@@ -14,7 +14,7 @@ export interface AuthorizationRequest {
   nonce?: string;
   scopes: string[];
   codeChallenge: string;
-  prompt: { none: boolean; login: boolean };
+  prompt: { none: boolean; login: boolean; consent: boolean };
   maxAge?: number;
 }
 
@@ -99,12 +99,12 @@ function scopesOf(value: string | undefined, client: ClientEntity): string[] | s
   return unknown === undefined ? scopes : `scope ${unknown} is not available to this client`;
 }
 
-function promptOf(value: string | undefined): { none: boolean; login: boolean } | undefined {
+function promptOf(value: string | undefined): AuthorizationRequest['prompt'] | undefined {
   const values = new Set((value ?? '').split(' ').filter(Boolean));
   if (![...values].every((v) => PROMPTS.has(v))) return undefined;
   // §3.1.2.1: none with anything else is an error.
   if (values.has('none') && values.size > 1) return undefined;
-  return { none: values.has('none'), login: values.has('login') };
+  return { none: values.has('none'), login: values.has('login'), consent: values.has('consent') };
 }
 
 function maxAgeOf(value: string | undefined): number | undefined | null {

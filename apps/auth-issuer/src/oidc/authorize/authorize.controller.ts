@@ -2,6 +2,8 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '@app/auth-guard';
 import { CodeFlowClients } from '../clients/code-flow-clients';
+import { ConsentGate } from '../consent/consent-gate';
+import { queryOf } from '../login/form-input';
 import { OIDC_PATHS, SSO_COOKIE } from '../oidc.constants';
 import { readCookie } from '../sessions/browser-cookies';
 import { SsoSessionService } from '../sessions/sso-session.service';
@@ -10,7 +12,8 @@ import { AuthorizationResponder } from './authorization-responder';
 
 /**
  * The authorization endpoint (OpenID Connect Core §3.1.2). With a live issuer session the browser goes straight
- * back with a code (single sign-on); otherwise to the sign-in page, unless prompt=none (login_required).
+ * back with a code (single sign-on), or sees the consent page first (non-first-party clients); otherwise to the
+ * sign-in page, unless prompt=none (login_required, consent_required).
  */
 @Public()
 @Controller()
@@ -19,6 +22,7 @@ export class AuthorizeController {
     private readonly clients: CodeFlowClients,
     private readonly sessions: SsoSessionService,
     private readonly responder: AuthorizationResponder,
+    private readonly consent: ConsentGate,
   ) {}
 
   @Get(OIDC_PATHS.authorize)
@@ -29,13 +33,14 @@ export class AuthorizeController {
     if (outcome.kind === 'redirect') return this.responder.error(reply, outcome.error);
     const authorization = outcome.request;
     const fail = (error: string, description: string) => this.responder.error(reply, { redirectUri: authorization.redirectUri, state: authorization.state, error, description });
-    // No consent screen yet: only first-party apps may sign users in.
-    if (!authorization.client.firstParty) return fail('access_denied', 'this issuer signs users in to first-party applications only');
     const session = await this.sessions.current(readCookie(request, SSO_COOKIE));
     const tooOld = session !== undefined && authorization.maxAge !== undefined && Date.now() - session.authTime.getTime() > authorization.maxAge * 1000;
     const mustSignIn = !session || authorization.prompt.login || tooOld;
     if (mustSignIn && authorization.prompt.none) return fail('login_required', 'the user is not signed in at the issuer');
-    if (!mustSignIn && session) return this.responder.complete(reply, authorization, session, 302);
+    if (!mustSignIn && session) {
+      if (authorization.prompt.none && (await this.consent.mustAsk(authorization, session))) return fail('consent_required', 'the user has not allowed this application');
+      return this.consent.continue(request, reply, authorization, session, queryOf(request), 302);
+    }
     // The sign-in page receives the request as it came; it validates it again and finishes it itself.
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
     reply.header('cache-control', 'no-store').redirect(`${OIDC_PATHS.login}${query}`, 302);

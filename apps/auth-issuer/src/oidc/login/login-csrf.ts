@@ -22,13 +22,14 @@ export class LoginCsrf {
     return existing !== undefined && COOKIE_VALUE.test(existing) ? existing : randomBytes(32).toString('base64url');
   }
 
-  tokenFor(cookieValue: string): string {
-    return createHmac('sha256', this.key).update(cookieValue, 'utf8').digest('base64url');
+  /** `context` binds a form to more than the browser (the consent form: to the SSO session), so one form's token fits no other. */
+  tokenFor(cookieValue: string, context = ''): string {
+    return createHmac('sha256', this.key).update(context === '' ? cookieValue : `${cookieValue}\n${context}`, 'utf8').digest('base64url');
   }
 
-  matches(cookieValue: string | undefined, token: unknown): boolean {
+  matches(cookieValue: string | undefined, token: unknown, context = ''): boolean {
     if (cookieValue === undefined || !COOKIE_VALUE.test(cookieValue) || typeof token !== 'string') return false;
-    const expected = Buffer.from(this.tokenFor(cookieValue));
+    const expected = Buffer.from(this.tokenFor(cookieValue, context));
     const given = Buffer.from(token);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }

@@ -5,17 +5,17 @@ import { parseLoginRequest } from '../../auth/auth.requests';
 import { LoginService } from '../../auth/login.service';
 import { IssuerError } from '../../errors/issuer.error';
 import { LoginThrottle } from '../../throttle/login-throttle.service';
-import { type AuthorizationRequest, requestedClientId, validateAuthorizationRequest, type Params } from '../authorize/authorization-request';
+import { type AuthorizationRequest, requestedClientId, validateAuthorizationRequest } from '../authorize/authorization-request';
 import { AuthorizationResponder, sendHtml } from '../authorize/authorization-responder';
 import { CodeFlowClients } from '../clients/code-flow-clients';
-import { LOGIN_CSRF_COOKIE, OIDC_PATHS, SSO_COOKIE, SSO_SESSION_TTL_SECONDS } from '../oidc.constants';
+import { ConsentGate } from '../consent/consent-gate';
+import { LOGIN_CSRF_COOKIE, LOGIN_CSRF_COOKIE_SECONDS, OIDC_PATHS, SSO_COOKIE, SSO_SESSION_TTL_SECONDS } from '../oidc.constants';
 import { readCookie, setCookie } from '../sessions/browser-cookies';
 import { SsoSessionService } from '../sessions/sso-session.service';
+import { formBody, MAX_AUTHORIZE_LENGTH, paramsOf, queryOf } from './form-input';
 import { LoginCsrf } from './login-csrf';
 import { renderLoginPage } from './login-page.view';
 
-const CSRF_COOKIE_SECONDS = 3600;
-const MAX_AUTHORIZE_LENGTH = 8192;
 const FORM_EXPIRED = 'This sign-in form has expired or did not come from this site. Go back to the application and sign in again.';
 
 /**
@@ -33,15 +33,16 @@ export class LoginPageController {
     private readonly login: LoginService,
     private readonly throttle: LoginThrottle,
     private readonly csrf: LoginCsrf,
+    private readonly consent: ConsentGate,
   ) {}
 
   @Get(OIDC_PATHS.login)
   async show(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+    const query = queryOf(request);
     const authorization = await this.authorizationOf(reply, query, 302);
     if (!authorization) return;
     const cookieValue = this.csrf.cookieValue(readCookie(request, LOGIN_CSRF_COOKIE));
-    setCookie(reply, LOGIN_CSRF_COOKIE, cookieValue, CSRF_COOKIE_SECONDS);
+    setCookie(reply, LOGIN_CSRF_COOKIE, cookieValue, LOGIN_CSRF_COOKIE_SECONDS);
     this.form(reply, 200, authorization, query, cookieValue);
   }
 
@@ -77,7 +78,7 @@ export class LoginPageController {
     const previous = await this.sessions.current(readCookie(request, SSO_COOKIE));
     const started = await this.sessions.signedIn(user.id, previous);
     setCookie(reply, SSO_COOKIE, started.secret, SSO_SESSION_TTL_SECONDS);
-    await this.responder.complete(reply, authorization, started.session, 303);
+    await this.consent.continue(request, reply, authorization, started.session, query, 303);
   }
 
   /** Re-validates the carried authorization request; answers the browser itself and returns undefined when it is not valid. */
@@ -88,9 +89,6 @@ export class LoginPageController {
       this.responder.page(reply, 400, 'Sign-in cannot continue', outcome.message);
     } else if (outcome.kind === 'redirect') {
       this.responder.error(reply, outcome.error, status);
-    } else if (!outcome.request.client.firstParty) {
-      const { redirectUri, state } = outcome.request;
-      this.responder.error(reply, { redirectUri, state, error: 'access_denied', description: 'this issuer signs users in to first-party applications only' }, status);
     } else {
       return outcome.request;
     }
@@ -101,22 +99,4 @@ export class LoginPageController {
     const html = renderLoginPage({ action: OIDC_PATHS.login, clientId: authorization.client.clientId, csrf: this.csrf.tokenFor(cookieValue), authorize: query, ...extra });
     sendHtml(reply, status, html, authorization.redirectUri);
   }
-}
-
-/** A query string as parameters, a repeated one as an array (so validation refuses it, as it does at /authorize). */
-function paramsOf(query: string): Params {
-  const params: Record<string, string | string[]> = {};
-  for (const [name, value] of new URLSearchParams(query)) {
-    const seen = params[name];
-    params[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
-  }
-  return params;
-}
-
-/** The posted form's fields, or undefined for anything but a urlencoded object body. */
-function formBody(request: FastifyRequest): Record<string, unknown> | undefined {
-  const type = request.headers['content-type'];
-  if (typeof type !== 'string' || type.split(';')[0].trim().toLowerCase() !== 'application/x-www-form-urlencoded') return undefined;
-  const body = request.body;
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
 }

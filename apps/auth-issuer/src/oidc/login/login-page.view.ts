@@ -8,7 +8,8 @@ const STYLE =
   'input{box-sizing:border-box;width:100%;padding:.5rem;margin-top:.25rem;border:1px solid #6b7280;border-radius:4px;font:inherit}' +
   'input:focus,button:focus{outline:3px solid #2563eb;outline-offset:1px}' +
   'button{margin-top:1.5rem;width:100%;padding:.6rem;border:0;border-radius:4px;background:#1d4ed8;color:#fff;font:inherit;font-weight:600;cursor:pointer}' +
-  '.error{margin:1rem 0 0;padding:.5rem .75rem;border-left:4px solid #b91c1c;background:#fef2f2;color:#7f1d1d}.client{color:#4b5563;margin:0}';
+  '.error{margin:1rem 0 0;padding:.5rem .75rem;border-left:4px solid #b91c1c;background:#fef2f2;color:#7f1d1d}.client{color:#4b5563;margin:0}' +
+  'h2{font-size:1rem;margin:1.25rem 0 .25rem}ul{margin:0;padding-left:1.25rem}button.secondary{margin-top:.75rem;background:#fff;color:#1d4ed8;border:2px solid #1d4ed8}';
 
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE, 'utf8').digest('base64')}'`;
 
@@ -30,7 +31,7 @@ function cspSource(uri: string): string {
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
-function layout(title: string, body: string): string {
+export function layout(title: string, body: string): string {
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>` +

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditLog } from '../../audit/audit-log.service';
 import { RefreshTokensService } from '../../refresh/refresh-tokens.service';
+import { BackChannelLogout } from '../backchannel/backchannel-logout.service';
 import { SSO_SESSION_TTL_SECONDS } from '../oidc.constants';
 import { SsoSessionEntity, SsoSessionGrantEntity } from './sso-session.entity';
 
@@ -30,6 +31,7 @@ export class SsoSessionService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly refreshTokens: RefreshTokensService,
     private readonly audit: AuditLog,
+    private readonly backChannel: BackChannelLogout,
   ) {}
 
   /** The live session a cookie value names, or undefined (unknown, expired, ended, malformed). */
@@ -88,14 +90,37 @@ export class SsoSessionService {
    * (and the session's own) refused at every service. Idempotent; 503 when Redis cannot take the denial.
    */
   async end(sessionId: string, reason: string): Promise<void> {
-    const grants = await this.dataSource.transaction(async (manager) => {
-      await manager.query('UPDATE sso_sessions SET ended_at = now() WHERE id = $1 AND ended_at IS NULL', [sessionId]);
-      return manager.find(SsoSessionGrantEntity, { where: { sessionId } });
+    await this.endWhere('id = $1', sessionId, reason);
+  }
+
+  /** Ends every live session of a user (log out everywhere): the same as end() for each. */
+  async endAllFor(subject: string, reason: string): Promise<void> {
+    await this.endWhere('subject = $1', subject, reason);
+  }
+
+  /**
+   * Sessions newly ended here are announced to the clients that took part (back-channel logout) once the
+   * ending is committed; the announcements run while the grants are revoked and hold the caller only briefly.
+   */
+  private async endWhere(condition: 'id = $1' | 'subject = $1', value: string, reason: string): Promise<void> {
+    const { ended, grants } = await this.dataSource.transaction(async (manager) => {
+      const [rows]: [Array<{ id: string; subject: string }>, number] = await manager.query(
+        `UPDATE sso_sessions SET ended_at = now() WHERE ${condition} AND ended_at IS NULL RETURNING id::text AS id, subject`,
+        [value],
+      );
+      const ids: string[] = condition === 'id = $1' ? [value] : rows.map((row) => row.id);
+      return { ended: rows, grants: ids.length ? await manager.find(SsoSessionGrantEntity, { where: { sessionId: In(ids) } }) : [] };
     });
-    for (const grant of grants) await this.refreshTokens.revokeFamily(grant.grantId);
-    const subject = await this.dataSource.getRepository(SsoSessionEntity).findOne({ where: { id: sessionId }, select: { subject: true } });
-    await this.audit.record('logout', subject?.subject ?? null, { sso_session: sessionId, grants: grants.length, reason });
-    this.logger.debug(`ended SSO session ${sessionId} (${grants.length} grants)`);
+    const announced = this.backChannel.notify(ended);
+    try {
+      for (const grant of grants) await this.refreshTokens.revokeFamily(grant.grantId);
+    } finally {
+      await announced;
+    }
+    for (const session of ended) {
+      await this.audit.record('logout', session.subject, { sso_session: session.id, grants: grants.filter((g) => g.sessionId === session.id).length, reason });
+    }
+    this.logger.debug(`ended ${ended.length} SSO session(s) (${grants.length} grants, ${reason})`);
   }
 }
 
