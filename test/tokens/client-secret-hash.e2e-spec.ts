@@ -15,7 +15,8 @@ describe('client secret hashing', () => {
   let system: TestSystem;
   let db: Client;
 
-  const grant = (id: string, secret: string) => call('POST', `${system.issuerUrl}/oauth/token`, { form: { grant_type: 'client_credentials' }, headers: basic(id, secret) });
+  const grant = (id: string, secret: string) =>
+    call('POST', `${system.issuerUrl}/oauth/token`, { form: { grant_type: 'client_credentials' }, headers: basic(id, secret) });
   const row = async (id: string) => (await db.query(`SELECT secret_hash, secret_hash_alg FROM clients WHERE client_id = $1`, [id])).rows[0];
 
   beforeAll(async () => {
@@ -89,8 +90,12 @@ describe('client secret hash migration', () => {
     try {
       await dataSource.runMigrations();
       await dataSource.undoLastMigration();
-      await dataSource.query(`INSERT INTO clients (client_id, secret_hash, allowed_audiences) VALUES ('old-job', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA', '{orders-api}')`);
-      await dataSource.query(`INSERT INTO clients (client_id, secret_hash, client_type, redirect_uris, allowed_audiences) VALUES ('old-spa', NULL, 'public', '{https://spa.example/cb}', '{orders-api}')`);
+      await dataSource.query(
+        `INSERT INTO clients (client_id, secret_hash, allowed_audiences) VALUES ('old-job', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA', '{orders-api}')`,
+      );
+      await dataSource.query(
+        `INSERT INTO clients (client_id, secret_hash, client_type, redirect_uris, allowed_audiences) VALUES ('old-spa', NULL, 'public', '{https://spa.example/cb}', '{orders-api}')`,
+      );
       await dataSource.runMigrations();
       const rows = await dataSource.query(`SELECT client_id, secret_hash_alg FROM clients ORDER BY client_id`);
       expect(rows).toEqual([
