@@ -50,7 +50,12 @@ async function run(url: string, contentType: string, body: () => string, onBody?
     ],
   });
   // Only answered grants count: a refused refresh signs nothing.
-  return { perSecond: result['2xx'] / result.duration, non2xx: result.non2xx + result.errors + result.timeouts, p50: result.latency.p50, p99: result.latency.p99 };
+  return {
+    perSecond: result['2xx'] / result.duration,
+    non2xx: result.non2xx + result.errors + result.timeouts,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
 }
 
 /** Median of RUNS runs, as a figure relative to `raw` signatures per second. */
