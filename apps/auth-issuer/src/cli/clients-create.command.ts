@@ -8,6 +8,7 @@ import { ClientsService } from '../clients/clients.service';
 import { runMigrations } from '../database/run-migrations';
 import { typeOrmOptions } from '../database/typeorm.options';
 import { IssuerError } from '../errors/issuer.error';
+import { ClientSecretHasher } from '../clients/client-secret.hasher';
 import { PasswordHasher } from '../users/password.hasher';
 import { startFailureLine, StartError } from '../../../../scripts/start-error';
 import { type CliDatabase, openCliDatabase } from './cli-database';
@@ -53,7 +54,8 @@ interface ClientsCreateArgs {
  * `--post-logout-uris`, `--type public` for a browser app without a secret, `--first-party` to skip consent, and
  * `--backchannel-logout-uri` to receive OpenID Back-Channel Logout tokens when a session it took part in ends.
  * A confidential client: The secret is generated (256 bits) and printed once, or read from
- * stdin (`--secret-stdin`, never echoed); only its argon2id hash is stored. ISSUER_URL must be the
+ * stdin (`--secret-stdin`, never echoed); only a hash is stored: argon2id, which the issuer replaces with its
+ * keyed hash (HMAC-SHA-256) on the first use of a generated secret; an operator-chosen secret keeps argon2id. ISSUER_URL must be the
  * issuer's (default http://localhost:3000): its own audiences are refused. Exit codes: 0 created,
  * 1 refused or failed, 2 usage. `--exchange-audiences` (and `--exchange-scopes`) let the client exchange
  * user tokens sent to it for tokens toward those services (RFC 8693, docs/token-exchange.md).
@@ -84,10 +86,12 @@ export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: 
     await runMigrations(url);
     dataSource = await new DataSource({ ...typeOrmOptions(url), logging: ['error'] }).initialize();
     Logger.overrideLogger(['error', 'warn']);
-    const clients = new ClientsService(dataSource, new PasswordHasher(), new AuditLog(dataSource));
+    // No KEY_ENCRYPTION_KEY here: a generated secret is stored with argon2id and the issuer moves it to its keyed hash on first use.
+    const clients = new ClientsService(dataSource, new ClientSecretHasher(new PasswordHasher()), new AuditLog(dataSource));
     const registration = {
       clientId: parsed.id,
       secret,
+      secretGenerated: !parsed.secretFromStdin,
       scopes: parsed.scopes,
       audiences: parsed.audiences,
       type: parsed.type as 'public' | 'confidential',
@@ -104,7 +108,9 @@ export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: 
       ? { client_type: client.clientType, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, first_party: client.firstParty, ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri } : {}) }
       : {};
     const exchange = client.exchangeAudiences.length ? { exchange_audiences: client.exchangeAudiences, exchange_scopes: client.exchangeScopes } : {};
-    io.out(JSON.stringify({ client_id: client.clientId, ...shown, scopes: client.allowedScopes, audiences: client.allowedAudiences, ...codeFlow, ...exchange }));
+    io.out(
+      JSON.stringify({ client_id: client.clientId, ...shown, scopes: client.allowedScopes, audiences: client.allowedAudiences, ...codeFlow, ...exchange }),
+    );
     if (!parsed.secretFromStdin && !isPublic) io.err('Store the client_secret now: it is not shown again and only its hash is kept.');
     return 0;
   } catch (error) {

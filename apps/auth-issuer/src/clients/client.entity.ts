@@ -1,9 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { SecretHashAlg } from './client-secret.hasher';
 
 export type ClientType = 'confidential' | 'public';
 
 /**
- * A registered client. A confidential one proves itself with a secret, which exists only as an argon2id hash;
+ * A registered client. A confidential one proves itself with a secret, which exists only as a hash (keyed or argon2id);
  * a public one (a browser app) has none and may only use the code flow with PKCE.
  */
 @Entity('clients')
@@ -13,6 +14,10 @@ export class ClientEntity {
 
   @Column({ name: 'secret_hash', type: 'text', nullable: true })
   secretHash: string | null;
+
+  /** How `secretHash` was made (ClientSecretHasher); meaningless for a public client. */
+  @Column({ name: 'secret_hash_alg', type: 'text', default: 'argon2id' })
+  secretHashAlg: SecretHashAlg;
 
   @Column({ name: 'client_type', type: 'text', default: 'confidential' })
   clientType: ClientType;

@@ -47,6 +47,8 @@ export interface NewClient {
   clientId: string;
   /** Required for a confidential client; a public client has none. */
   secret?: string;
+  /** The secret is 256 random bits from the issuer's tooling (it may get the keyed hash); default: operator-chosen. */
+  secretGenerated?: boolean;
   scopes: string[];
   audiences: string[];
   /** Token exchange (RFC 8693): audiences this client may exchange user tokens toward. Default none. */
@@ -75,8 +77,10 @@ export function assertValidNewClient(client: NewClient, reservedAudiences: reado
   if (secret === undefined) {
     if (client.type !== 'public') throw new IssuerError('invalid_request', 'a confidential client needs a secret');
   } else if (client.type === 'public') throw new IssuerError('invalid_request', 'a public client has no secret');
-  else if (secret.length < MIN_CLIENT_SECRET_LENGTH) throw new IssuerError('invalid_request', `client secret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`);
-  else if (Buffer.byteLength(secret, 'utf8') > MAX_CLIENT_SECRET_BYTES) throw new IssuerError('invalid_request', `client secret must be at most ${MAX_CLIENT_SECRET_BYTES} bytes`);
+  else if (secret.length < MIN_CLIENT_SECRET_LENGTH)
+    throw new IssuerError('invalid_request', `client secret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`);
+  else if (Buffer.byteLength(secret, 'utf8') > MAX_CLIENT_SECRET_BYTES)
+    throw new IssuerError('invalid_request', `client secret must be at most ${MAX_CLIENT_SECRET_BYTES} bytes`);
   const badScope = scopes.find((scope) => !isValidScopeToken(scope));
   if (badScope !== undefined) throw new IssuerError('invalid_request', `scope "${badScope}" is not a valid scope-token`);
   if (audiences.length === 0) throw new IssuerError('invalid_request', 'a client needs at least one audience: the service it calls');
@@ -93,7 +97,8 @@ function assertValidExchangePolicy({ exchangeAudiences = [], exchangeScopes = []
   if (bad !== undefined) throw new IssuerError('invalid_request', `exchange audience "${bad}" is not valid or is the issuer's own`);
   const badScope = exchangeScopes.find((scope) => !isValidScopeToken(scope));
   if (badScope !== undefined) throw new IssuerError('invalid_request', `exchange scope "${badScope}" is not a valid scope-token`);
-  if (exchangeScopes.length > 0 && exchangeAudiences.length === 0) throw new IssuerError('invalid_request', 'exchange scopes need at least one exchange audience');
+  if (exchangeScopes.length > 0 && exchangeAudiences.length === 0)
+    throw new IssuerError('invalid_request', 'exchange scopes need at least one exchange audience');
 }
 
 /** A public client exists only for the code flow; every URI must be registrable (no wildcard, no fragment). */

@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service';
 import { IssuerError } from '../errors/issuer.error';
-import { PasswordHasher } from '../users/password.hasher';
+import { ClientSecretHasher, type StoredSecret } from './client-secret.hasher';
 import { ClientEntity } from './client.entity';
 import { assertValidNewClient, isValidClientId, MAX_CLIENT_SECRET_BYTES, NewClient } from './client.rules';
 
@@ -15,9 +15,11 @@ export interface ClientCredentials {
 /** Registered confidential clients: registration (operator CLI) and authentication (token endpoints). */
 @Injectable()
 export class ClientsService {
+  private readonly logger = new Logger('Clients');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly hasher: PasswordHasher,
+    private readonly hasher: ClientSecretHasher,
     private readonly audit: AuditLog,
   ) {}
 
@@ -26,9 +28,10 @@ export class ClientsService {
     assertValidNewClient(client, reservedAudiences);
     const repository = this.dataSource.getRepository(ClientEntity);
     if (await repository.existsBy({ clientId: client.clientId })) throw new IssuerError('conflict', `client ${client.clientId} exists`);
+    const stored = client.secret === undefined ? { secretHash: null } : await this.hasher.hash(client.secret, client.secretGenerated ?? false);
     const entity = repository.create({
       clientId: client.clientId,
-      secretHash: client.secret === undefined ? null : await this.hasher.hash(client.secret),
+      ...stored,
       clientType: client.type ?? 'confidential',
       allowedScopes: [...new Set(client.scopes)],
       allowedAudiences: [...new Set(client.audiences)],
@@ -55,18 +58,20 @@ export class ClientsService {
 
   /**
    * The enabled client these credentials prove, or `invalid_client`. Unknown, disabled and wrong-secret
-   * take the same path (one argon2 verify each, against a decoy when unknown) and the same error.
+   * take the same path (one secret check each, against a decoy when unknown) and the same error. A secret
+   * still under argon2id that may move to the keyed hash is moved on its first success.
    */
   async authenticate({ clientId, secret }: ClientCredentials): Promise<ClientEntity> {
     const plausible = isValidClientId(clientId) && Buffer.byteLength(secret, 'utf8') <= MAX_CLIENT_SECRET_BYTES;
     const client = plausible ? await this.dataSource.getRepository(ClientEntity).findOneBy({ clientId }) : null;
     // A public client has no secret: the decoy hash runs, and any secret it presents fails.
-    const secretOk = await this.hasher.verify(client?.secretHash ?? undefined, plausible ? secret : '');
-    if (!client || !secretOk || client.disabled) {
+    const check = await this.hasher.verify(client ?? undefined, plausible ? secret : '');
+    if (!client || !check.ok || client.disabled) {
       const reason = !client ? 'unknown_client' : client.disabled ? 'disabled' : 'bad_secret';
       await this.audit.record('client_auth_failure', null, { client_id: plausible ? clientId : null, reason });
       throw new IssuerError('invalid_client', 'client authentication failed');
     }
+    if (check.rehash) await this.rehash(client, check.rehash);
     return client;
   }
 
@@ -81,5 +86,17 @@ export class ClientsService {
     if (client.clientType === 'public' && !client.disabled) return client;
     await this.audit.record('client_auth_failure', null, { client_id: clientId, reason: client.disabled ? 'disabled' : 'no_secret' });
     throw new IssuerError('invalid_client', 'this client must authenticate');
+  }
+
+  /**
+   * Replaces the argon2id hash that just verified, only if it is still the stored one: of two concurrent
+   * first authentications one writes (both hashes are of the same secret, so either is right). Failing to
+   * write costs only speed: the argon2id hash stays valid and is tried again next time.
+   */
+  private async rehash(client: ClientEntity, next: StoredSecret & { secretHash: string }): Promise<void> {
+    await this.dataSource
+      .getRepository(ClientEntity)
+      .update({ clientId: client.clientId, secretHash: client.secretHash ?? undefined, secretHashAlg: 'argon2id-rehash' }, next)
+      .catch((error) => this.logger.warn(`client ${client.clientId}: secret hash not upgraded: ${error instanceof Error ? error.message : String(error)}`));
   }
 }

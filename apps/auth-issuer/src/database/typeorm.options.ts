@@ -12,6 +12,7 @@ import { Clients1764300000000 } from './migrations/1764300000000-clients';
 import { RefreshAccessPair1764500000000 } from './migrations/1764500000000-refresh-access-pair';
 import { ClientExchangePolicy1764613000000 } from './migrations/1764613000000-client-exchange-policy';
 import { OidcCodeFlow1764610000000 } from './migrations/1764610000000-oidc-code-flow';
+import { ClientSecretHashAlg1764700000000 } from './migrations/1764700000000-client-secret-hash-alg';
 import { SsoSessionEntity, SsoSessionGrantEntity } from '../oidc/sessions/sso-session.entity';
 import { AuthorizationCodeEntity } from '../oidc/codes/authorization-code.entity';
 import { ConsentEntity } from '../oidc/consent/consent.entity';
@@ -28,6 +29,7 @@ const MIGRATIONS = [
   OidcCodeFlow1764610000000,
   ClientExchangePolicy1764613000000,
   OidcConsentBackchannel1764620000000,
+  ClientSecretHashAlg1764700000000,
 ];
 
 /** Schema changes only through committed migrations, run at start; never synchronize. */

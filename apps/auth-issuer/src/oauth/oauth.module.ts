@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { SessionsModule } from '../auth/sessions.module';
+import { ClientSecretHasher } from '../clients/client-secret.hasher';
 import { ClientsService } from '../clients/clients.service';
+import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { DiscoveryController } from '../discovery/discovery.controller';
 import { ExchangeModule } from '../exchange/exchange.module';
 import { OidcModule } from '../oidc/oidc.module';
 import { RevocationModule } from '../revocation/revocation.module';
 import { ThrottleModule } from '../throttle/throttle.module';
+import { PasswordHasher } from '../users/password.hasher';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenInspectionModule } from './access-token-inspection.module';
 import { ClientAuthentication } from './client-authentication';
@@ -19,6 +22,19 @@ import { TokenRevocationService } from './token-revocation.service';
 @Module({
   imports: [SessionsModule, AccessTokenInspectionModule, RevocationModule, ThrottleModule, UsersModule, ExchangeModule, OidcModule],
   controllers: [OAuthController, DiscoveryController],
-  providers: [ClientsService, ClientAuthentication, RefreshTokenGrant, ClientCredentialsGrant, TokenRevocationService, TokenIntrospectionService],
+  providers: [
+    // Keyed client-secret hashes use a key derived from KEY_ENCRYPTION_KEY (see ClientSecretHasher).
+    {
+      provide: ClientSecretHasher,
+      useFactory: (passwords: PasswordHasher, config: IssuerConfig) => new ClientSecretHasher(passwords, config.keyEncryptionKey),
+      inject: [PasswordHasher, ISSUER_CONFIG],
+    },
+    ClientsService,
+    ClientAuthentication,
+    RefreshTokenGrant,
+    ClientCredentialsGrant,
+    TokenRevocationService,
+    TokenIntrospectionService,
+  ],
 })
 export class OAuthModule {}

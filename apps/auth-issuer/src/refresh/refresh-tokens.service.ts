@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
@@ -85,14 +85,12 @@ export class RefreshTokensService {
     const found = await this.dataSource.manager.findOne(RefreshTokenEntity, { where: { tokenHash } });
     if (!found) throw new IssuerError('invalid_grant', INVALID);
     const outcome = await this.underSubjectLock(found.subject, async (manager): Promise<RotationOutcome<T>> => {
-      const row = await manager.findOne(RefreshTokenEntity, { where: { tokenHash }, lock: { mode: 'pessimistic_write' } });
+      const row = await this.lockRow(manager, tokenHash);
       if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now() || row.clientId !== clientId) {
         throw new IssuerError('invalid_grant', INVALID);
       }
       // A family with any revoked token is over, whatever its newest row says.
-      if (await manager.exists(RefreshTokenEntity, { where: { familyId: row.familyId, revokedAt: Not(IsNull()) } })) {
-        throw new IssuerError('invalid_grant', INVALID);
-      }
+      if (row.familyRevoked) throw new IssuerError('invalid_grant', INVALID);
       const ended = { familyId: row.familyId, subject: row.subject };
       if (row.spentAt) {
         await this.revokeFamilyWith(manager, row.familyId);
@@ -163,6 +161,20 @@ export class RefreshTokensService {
       if ((failure.code ?? failure.driverError?.code) === '57014') throw new IssuerError('temporarily_unavailable', 'session busy; retry', 1);
       throw error;
     }
+  }
+
+  /**
+   * The token's row, locked, and whether its family has a revoked member, in one round trip. Read after the
+   * subject lock: every writer of the subject's rows holds that lock, so this statement's snapshot sees them all.
+   */
+  private async lockRow(manager: EntityManager, tokenHash: string): Promise<(RefreshTokenEntity & { familyRevoked: boolean }) | undefined> {
+    const { entities, raw } = await manager
+      .createQueryBuilder(RefreshTokenEntity, 'r')
+      .addSelect('EXISTS (SELECT 1 FROM refresh_tokens f WHERE f.family_id = r.family_id AND f.revoked_at IS NOT NULL)', 'family_revoked')
+      .where('r.token_hash = :tokenHash', { tokenHash })
+      .setLock('pessimistic_write')
+      .getRawAndEntities<{ family_revoked: boolean }>();
+    return entities[0] && Object.assign(entities[0], { familyRevoked: raw[0].family_revoked === true });
   }
 
   private async revokeFamilyWith(manager: EntityManager, familyId: string): Promise<void> {

@@ -1,0 +1,152 @@
+/**
+ * Issuance throughput against the single-core signing limit, for each signing algorithm in one run:
+ * POST /auth/refresh, POST /oauth/token (refresh_token) and POST /oauth/token (client_credentials) per
+ * second, each divided by the rate at which one core signs a token of the same shape (jose, one at a time).
+ * The issuer runs as its own process (SIGNING_ALG set per algorithm) on a scratch database and Redis prefix.
+ * Each figure is the median of RUNS short runs; everything is written to bench/results/issuance.json.
+ *
+ *   npm run build && npm run bench:issuance
+ *   env: BENCH_SECONDS (3), BENCH_RUNS (3), BENCH_CONNECTIONS (16), BENCH_ALGS (RS256,ES256,EdDSA),
+ *        BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL (redis://127.0.0.1:6379)
+ */
+import autocannon from 'autocannon';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { measureSigning } from './support/raw-signing';
+import { startIssuerProcess, type IssuerProcess } from './support/issuer-process';
+import { createScratchDatabase, createScratchPrefix } from './support/scratch-stores';
+import { seedClient, seedSessions } from './support/issuance-seed';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const ALGS = (process.env.BENCH_ALGS ?? 'RS256,ES256,EdDSA').split(',');
+const DATABASE_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface Figure {
+  perSecond: number;
+  ratioToRawSigning: number;
+  runs: number[];
+  non2xx: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** One short load run; `body` yields each request's form or JSON body, `onBody` sees each 2xx answer. */
+async function run(url: string, contentType: string, body: () => string, onBody?: (status: number, text: string) => void) {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        setupRequest: (request) => ({ ...request, body: body() }),
+        ...(onBody ? { onResponse: (status: number, text: string) => onBody(status, text) } : {}),
+      },
+    ],
+  });
+  // Only answered grants count: a refused refresh signs nothing.
+  return {
+    perSecond: result['2xx'] / result.duration,
+    non2xx: result.non2xx + result.errors + result.timeouts,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+/** Median of RUNS runs, as a figure relative to `raw` signatures per second. */
+async function figure(raw: number, once: () => ReturnType<typeof run>): Promise<Figure> {
+  const results = [];
+  for (let i = 0; i < RUNS; i++) results.push(await once());
+  const sorted = [...results].sort((a, b) => a.perSecond - b.perSecond);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return {
+    perSecond: Math.round(median.perSecond),
+    ratioToRawSigning: Number((median.perSecond / raw).toFixed(3)),
+    runs: results.map((r) => Math.round(r.perSecond)),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    p50Ms: median.p50,
+    p99Ms: median.p99,
+  };
+}
+
+/** Refresh tokens are single-use: a shared pool hands each request a live token and takes back its successor. */
+function refreshLoad(issuer: IssuerProcess, pool: string[], path: string, form: boolean) {
+  const take = () => pool.shift() ?? 'pool-exhausted';
+  const give = (status: number, text: string) => {
+    if (status === 200) pool.push((JSON.parse(text) as { refresh_token: string }).refresh_token);
+  };
+  return form
+    ? run(
+        `${issuer.url}${path}`,
+        'application/x-www-form-urlencoded',
+        () => new URLSearchParams({ grant_type: 'refresh_token', refresh_token: take() }).toString(),
+        give,
+      )
+    : run(`${issuer.url}${path}`, 'application/json', () => JSON.stringify({ refresh_token: take() }), give);
+}
+
+async function benchAlgorithm(alg: string) {
+  const raw = await measureSigning(alg, 1500);
+  const database = await createScratchDatabase(DATABASE_SERVER, 'bench');
+  const redis = await createScratchPrefix(REDIS_URL);
+  let issuer: IssuerProcess | undefined;
+  try {
+    issuer = await startIssuerProcess({ SIGNING_ALG: alg, DATABASE_URL: database.url, REDIS_URL: REDIS_URL, REDIS_PREFIX: redis.prefix });
+    // One user per connection, as a subject's refreshes run one at a time by design; spares replace the
+    // tokens whose answers a run's end cuts off (spent at the issuer, never seen here).
+    const pool = await seedSessions(issuer.url, database.url, CONNECTIONS * (2 * RUNS + 2));
+    const client = await seedClient(issuer.url, database.url);
+    const clientForm = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret }).toString();
+    const result = {
+      rawSigningPerSecond: Math.round(raw),
+      refresh: await figure(raw, () => refreshLoad(issuer!, pool, '/auth/refresh', false)),
+      oauthRefreshToken: await figure(raw, () => refreshLoad(issuer!, pool, '/oauth/token', true)),
+      clientCredentials: await figure(raw, () => run(`${issuer!.url}/oauth/token`, 'application/x-www-form-urlencoded', () => clientForm)),
+      issuerPeakRssMb: Math.round((await issuer.peakRss()) / 1024 / 1024),
+    };
+    print(alg, result);
+    return result;
+  } finally {
+    await issuer?.stop();
+    await redis.cleanup().catch(() => undefined);
+    await database.drop();
+  }
+}
+
+function print(alg: string, result: { rawSigningPerSecond: number; refresh: Figure; oauthRefreshToken: Figure; clientCredentials: Figure }) {
+  console.log(`${alg}: raw single-core signing ${result.rawSigningPerSecond}/s`);
+  for (const [name, f] of [
+    ['POST /auth/refresh', result.refresh],
+    ['POST /oauth/token refresh_token', result.oauthRefreshToken],
+    ['POST /oauth/token client_credentials', result.clientCredentials],
+  ] as const) {
+    console.log(
+      `  ${name.padEnd(38)} ${String(f.perSecond).padStart(6)}/s  ratio ${f.ratioToRawSigning.toFixed(2)}  runs ${f.runs.join(',')}  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  non-2xx ${f.non2xx}`,
+    );
+  }
+}
+
+async function main() {
+  const results: Record<string, unknown> = {};
+  for (const alg of ALGS) results[alg] = await benchAlgorithm(alg);
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    settings: { seconds: SECONDS, runs: RUNS, connections: CONNECTIONS },
+    results,
+  };
+  const dir = join(__dirname, '..', '..', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'issuance.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`saved ${join(dir, 'issuance.json')}`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
