@@ -31,7 +31,9 @@ interface Figure {
 type Server = { url: string; child: ChildProcess };
 
 async function startServer(mode: 'ours' | 'peer', adapter: 'fastify' | 'express', issuer: string, prefix: string): Promise<Server> {
-  const child = spawn(process.execPath, [join(__dirname, 'support/guard-server.js'), mode, adapter, issuer, REDIS_URL, prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(__dirname, 'support/guard-server.js'), mode, adapter, issuer, REDIS_URL, prefix], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
     child.once('exit', (code) => reject(new Error(`${mode}/${adapter} server exited (${code})`)));
@@ -41,7 +43,17 @@ async function startServer(mode: 'ours' | 'peer', adapter: 'fastify' | 'express'
 
 async function measure(url: string, tokens: string[] = []): Promise<Figure> {
   let next = 0;
-  const requests = tokens.length > 0 ? [{ setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } }) }] : undefined;
+  const requests =
+    tokens.length > 0
+      ? [
+          {
+            setupRequest: (req: { headers?: Record<string, string> }) => ({
+              ...req,
+              headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+            }),
+          },
+        ]
+      : undefined;
   const result = await autocannon({ url, connections: 32, duration: SECONDS, ...(requests ? { requests } : {}) } as autocannon.Options);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts };
 }
@@ -111,15 +123,34 @@ async function main() {
       for (const [name, scenario] of Object.entries(scenarios)) (runs[name] ??= []).push(await scenario());
       console.log(`run ${run + 1}/${RUNS} done`);
     }
-    const fig = Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, { rps: median(list.map((f) => f.rps)), p50: median(list.map((f) => f.p50)), p99: median(list.map((f) => f.p99)), non2xx: median(list.map((f) => f.non2xx)), runs: list.map((f) => Math.round(f.rps)) }]));
+    const fig = Object.fromEntries(
+      Object.entries(runs).map(([name, list]) => [
+        name,
+        {
+          rps: median(list.map((f) => f.rps)),
+          p50: median(list.map((f) => f.p50)),
+          p99: median(list.map((f) => f.p99)),
+          non2xx: median(list.map((f) => f.non2xx)),
+          runs: list.map((f) => Math.round(f.rps)),
+        },
+      ]),
+    );
     const times = await propagation(servers.fastify, key, issuer.url, scratch.prefix, one);
     const rss = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, Math.round(peakRssMb(s.child.pid!))]));
     const rps = (name: string) => fig[name].rps;
     const targets = [
       { figure: 'fastify guarded / unguarded, one token', value: rps('fastify guarded, one token') / rps('fastify unguarded'), limit: 0.85 },
       { figure: 'fastify guarded / unguarded, 10k tokens', value: rps('fastify guarded, 10k tokens') / rps('fastify unguarded'), limit: 0.6 },
-      { figure: 'ours (fastify) / peer recipe (express), one token', value: rps('fastify guarded, one token') / rps('peer recipe (express), one token'), limit: 3 },
-      { figure: 'ours (express) / peer recipe (express), one token', value: rps('express guarded, one token') / rps('peer recipe (express), one token'), limit: 1.5 },
+      {
+        figure: 'ours (fastify) / peer recipe (express), one token',
+        value: rps('fastify guarded, one token') / rps('peer recipe (express), one token'),
+        limit: 3,
+      },
+      {
+        figure: 'ours (express) / peer recipe (express), one token',
+        value: rps('express guarded, one token') / rps('peer recipe (express), one token'),
+        limit: 1.5,
+      },
       { figure: 'revocation propagation p99, ms (lower is better)', value: percentile(times, 99), limit: 100, lowerIsBetter: true },
     ];
     const info = [
@@ -129,12 +160,19 @@ async function main() {
       { figure: 'fastify refused / unguarded', value: rps('fastify refused (tampered)') / rps('fastify unguarded') },
     ];
     console.log('\nscenario                                   req/s   p50 ms  p99 ms  non-2xx   (runs)');
-    for (const [name, f] of Object.entries(fig)) console.log(`${name.padEnd(38)} ${Math.round(f.rps).toString().padStart(9)} ${String(f.p50).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.non2xx).padStart(8)}   ${f.runs.join(' ')}`);
-    console.log(`\nrevocation propagation under load (${times.length} logouts): p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`);
+    for (const [name, f] of Object.entries(fig))
+      console.log(
+        `${name.padEnd(38)} ${Math.round(f.rps).toString().padStart(9)} ${String(f.p50).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.non2xx).padStart(8)}   ${f.runs.join(' ')}`,
+      );
+    console.log(
+      `\nrevocation propagation under load (${times.length} logouts): p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`,
+    );
     console.log(`peak RSS (MB): ${JSON.stringify(rss)}\n`);
     for (const t of targets) {
       const ratio = t.lowerIsBetter ? t.limit / t.value : t.value / t.limit;
-      console.log(`${t.figure.padEnd(52)} ${t.value.toFixed(2).padStart(7)}  target ${t.lowerIsBetter ? '≤' : '≥'} ${t.limit}  → ${ratio.toFixed(2)}x of the limit ${ratio >= 1 ? 'MET' : 'NOT MET'}`);
+      console.log(
+        `${t.figure.padEnd(52)} ${t.value.toFixed(2).padStart(7)}  target ${t.lowerIsBetter ? '≤' : '≥'} ${t.limit}  → ${ratio.toFixed(2)}x of the limit ${ratio >= 1 ? 'MET' : 'NOT MET'}`,
+      );
     }
     for (const i of info) console.log(`${i.figure.padEnd(52)} ${i.value.toFixed(2).padStart(7)}`);
     const result = {

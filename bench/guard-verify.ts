@@ -44,13 +44,26 @@ async function main(): Promise<void> {
     const entry: VerificationKey = { kid: 'bench', alg, key: publicKey };
     const keys: KeySource = { getKey: async () => entry, isReady: () => true, algorithms: () => new Set([alg]) };
     const guard = new AccessTokenVerifier(keys, { issuer: ISSUER, audience: AUDIENCE, algorithms: [alg], clockToleranceSeconds: 5 });
-    const joseOptions = { issuer: ISSUER, audience: AUDIENCE, algorithms: [alg], typ: 'at+jwt', clockTolerance: 5, requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'] };
+    const joseOptions = {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: [alg],
+      typ: 'at+jwt',
+      clockTolerance: 5,
+      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'],
+    };
     const [signingInput, signature] = [token.slice(0, token.lastIndexOf('.')), Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url')];
 
     const guardOps = await opsPerSecond(() => guard.verify(token));
     const joseOps = await opsPerSecond(() => jwtVerify(token, publicKey, joseOptions));
     const rawOps = await opsPerSecond(() => verify(hashOf(alg), Buffer.from(signingInput), keyFor(alg, publicKey), signature));
-    rows.push({ alg, 'guard ops/s': Math.round(guardOps), 'jose ops/s': Math.round(joseOps), 'crypto.verify ops/s': Math.round(rawOps), 'guard / jose': Number((guardOps / joseOps).toFixed(2)) });
+    rows.push({
+      alg,
+      'guard ops/s': Math.round(guardOps),
+      'jose ops/s': Math.round(joseOps),
+      'crypto.verify ops/s': Math.round(rawOps),
+      'guard / jose': Number((guardOps / joseOps).toFixed(2)),
+    });
   }
   console.log(`guard-verify: ${iterations} verifications per cell, Node ${process.version}`);
   console.table(rows);

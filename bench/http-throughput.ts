@@ -25,7 +25,9 @@ async function measure(title: string, url: string, headers: Record<string, strin
   const result = await autocannon({ url, connections: 32, duration: seconds, headers });
   const ok = result['2xx'];
   const bad = result.non2xx + result.errors + result.timeouts;
-  console.log(`${title.padEnd(34)} ${Math.round(result.requests.average).toString().padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  2xx ${ok}  other ${bad}`);
+  console.log(
+    `${title.padEnd(34)} ${Math.round(result.requests.average).toString().padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  2xx ${ok}  other ${bad}`,
+  );
   return result.requests.average;
 }
 

@@ -18,4 +18,11 @@ for (const id of ids) replica.add({ kind: 'jti', id, expiresAt });
 gc();
 const maps = process.memoryUsage().heapUsed - before;
 const idBytes = ids.reduce((sum, id) => sum + 16 + Math.ceil(id.length / 8) * 8, 0);
-console.log(JSON.stringify({ entries: replica.size, mapMb: +(maps / 2 ** 20).toFixed(1), idStringsMb: +(idBytes / 2 ** 20).toFixed(1), totalMbPerMillion: +(((maps + idBytes) / 2 ** 20) * (1_000_000 / entries)).toFixed(1) }));
+console.log(
+  JSON.stringify({
+    entries: replica.size,
+    mapMb: +(maps / 2 ** 20).toFixed(1),
+    idStringsMb: +(idBytes / 2 ** 20).toFixed(1),
+    totalMbPerMillion: +(((maps + idBytes) / 2 ** 20) * (1_000_000 / entries)).toFixed(1),
+  }),
+);

@@ -56,10 +56,25 @@ export async function runRotationLoad(options: RotationLoadOptions): Promise<Rot
   try {
     const port = await freePort();
     const issuerUrl = `http://127.0.0.1:${port}`;
-    const env = { ...ISSUER_ENV, ISSUER_URL: issuerUrl, PORT: String(port), DATABASE_URL: database.url, REDIS_URL: redisUrl, REDIS_PREFIX: redis.prefix, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    const env = {
+      ...ISSUER_ENV,
+      ISSUER_URL: issuerUrl,
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: redis.prefix,
+      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    };
     issuer = await startIssuer(env);
     // A resource service whose guard honours the JWKS max-age of 1 s (refresh and cooldown), as any verifier should.
-    const guard = AuthGuardModule.forRoot({ issuer: issuerUrl, audience: 'orders-api', redis: redisUrl, redisPrefix: redis.prefix, jwksRefreshIntervalMs: 1000, unknownKidCooldownMs: 1000 });
+    const guard = AuthGuardModule.forRoot({
+      issuer: issuerUrl,
+      audience: 'orders-api',
+      redis: redisUrl,
+      redisPrefix: redis.prefix,
+      jwksRefreshIntervalMs: 1000,
+      unknownKidCooldownMs: 1000,
+    });
     service = await createHttpApp({ module: class RotationLoadServiceModule {}, imports: [guard], controllers: [GuardHealthController, IdentityController] });
     const serviceUrl = await listen(service, 0);
     return await drive(issuerUrl, serviceUrl, options);
@@ -117,7 +132,9 @@ async function drive(issuerUrl: string, serviceUrl: string, options: RotationLoa
   };
   await Promise.all([minter, ...Array.from({ length: options.concurrency }, worker)]);
   latencies.sort((a, b) => a - b);
-  const non2xx = Object.entries(byStatus).filter(([status]) => !status.startsWith('2')).reduce((sum, [, n]) => sum + n, 0);
+  const non2xx = Object.entries(byStatus)
+    .filter(([status]) => !status.startsWith('2'))
+    .reduce((sum, [, n]) => sum + n, 0);
   const pct = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 100) / 100;
   return { requests, non2xx, byStatus, rotations: kids.length - 1, kids, durationMs: Date.now() - started, latencyMs: { p50: pct(0.5), p99: pct(0.99) } };
 }

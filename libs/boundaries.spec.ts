@@ -97,7 +97,9 @@ function layeringViolations(file: string, specs: string[]): string[] {
 
 /** The `@app/...` entries tsconfig declares: a lib's barrel, its named subpath entries, and wildcard roots (`@app/platform/`). */
 const declaredEntries = (() => {
-  const { config } = readConfigFile(join(root, 'tsconfig.json'), (path) => sys.readFile(path)) as { config: { compilerOptions: { paths: Record<string, string[]> } } };
+  const { config } = readConfigFile(join(root, 'tsconfig.json'), (path) => sys.readFile(path)) as {
+    config: { compilerOptions: { paths: Record<string, string[]> } };
+  };
   const keys = Object.keys(config.compilerOptions.paths).filter((key) => key.startsWith('@app/'));
   return { exact: new Set(keys.filter((key) => !key.endsWith('/*'))), wildcardRoots: keys.filter((key) => key.endsWith('/*')).map((key) => key.slice(0, -1)) };
 })();
@@ -148,16 +150,29 @@ describe('module boundaries', () => {
   });
 
   it('the layering check flags imports upward, sideways, through subpaths and by relative path', () => {
-    const planted = layeringViolations('libs/contract/src/x.ts', ['@app/platform', '@app/platform/app-error', '../../platform/src/app-error', '../../../apps/auth-issuer/src/main']);
+    const planted = layeringViolations('libs/contract/src/x.ts', [
+      '@app/platform',
+      '@app/platform/app-error',
+      '../../platform/src/app-error',
+      '../../../apps/auth-issuer/src/main',
+    ]);
     expect(planted).toHaveLength(4);
     expect(layeringViolations('libs/platform/src/x.ts', ['@app/auth-guard', '@app/service-kit', '@app/hs256-tokens'])).toHaveLength(3);
-    expect(layeringViolations('libs/auth-guard/src/x.ts', ['@app/service-kit', '@app/hs256-tokens', '@app/contract', '@app/platform/app-error', './y'])).toHaveLength(2);
+    expect(
+      layeringViolations('libs/auth-guard/src/x.ts', ['@app/service-kit', '@app/hs256-tokens', '@app/contract', '@app/platform/app-error', './y']),
+    ).toHaveLength(2);
     expect(layeringViolations('libs/service-kit/src/x.ts', ['@app/hs256-tokens', '@app/auth-guard', '@app/auth-guard/node'])).toHaveLength(1);
     expect(layeringViolations('libs/hs256-tokens/src/x.ts', ['@app/service-kit', '@app/auth-guard/testing'])).toHaveLength(1);
   });
 
   it('every @app import names an entry tsconfig declares (a barrel, a named subpath, or a file under a wildcard root)', () => {
-    const everywhere = [...tsFiles(join(root, 'apps')), ...tsFiles(join(root, 'libs')), ...tsFiles(join(root, 'scripts')), ...tsFiles(join(root, 'test')), ...tsFiles(join(root, 'bench'))];
+    const everywhere = [
+      ...tsFiles(join(root, 'apps')),
+      ...tsFiles(join(root, 'libs')),
+      ...tsFiles(join(root, 'scripts')),
+      ...tsFiles(join(root, 'test')),
+      ...tsFiles(join(root, 'bench')),
+    ];
     const offending = everywhere.flatMap((file) =>
       importsOf(file)
         .filter((spec) => spec.startsWith('@app/') && !isDeclaredEntry(spec) && !isUnderWildcard(spec))
@@ -168,7 +183,9 @@ describe('module boundaries', () => {
 
   it('the guard library holds no signing code', () => {
     const signing = /\b(SignJWT|CompactSign|createSign|generateKeyPair(Sync)?|privateKey)\b|\bcrypto\.sign\(|\bsign\(/;
-    const offending = libFiles.filter((file) => file.startsWith('libs/auth-guard/') && !inGuardTesting(file) && signing.test(readFileSync(join(root, file), 'utf8')));
+    const offending = libFiles.filter(
+      (file) => file.startsWith('libs/auth-guard/') && !inGuardTesting(file) && signing.test(readFileSync(join(root, file), 'utf8')),
+    );
     expect(offending).toEqual([]);
   });
 
@@ -178,11 +195,22 @@ describe('module boundaries', () => {
     expect(hs256Files.length).toBeGreaterThan(3);
     const allowedLibs = new Set(['@app/auth-guard', '@app/contract', '@app/platform']);
     const offending = [
-      ...hs256Files.flatMap((file) => importsOf(file).filter((spec) => spec.startsWith('@app/') && !allowedLibs.has(spec.split('/').slice(0, 2).join('/'))).map((spec) => `${file} -> ${spec}`)),
+      ...hs256Files.flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => spec.startsWith('@app/') && !allowedLibs.has(spec.split('/').slice(0, 2).join('/')))
+          .map((spec) => `${file} -> ${spec}`),
+      ),
       // The layering runs one way: no other lib depends on the HS256 mode, and only it loads @nestjs/jwt.
       ...libFiles
         .filter((file) => !file.startsWith(HS256_LIB))
-        .flatMap((file) => importsOf(file).filter((spec) => spec === '@app/hs256-tokens' || spec.startsWith('@nestjs/jwt') || (spec.startsWith('.') && resolveRelative(file, spec).startsWith(HS256_LIB))).map((spec) => `${file} -> ${spec}`)),
+        .flatMap((file) =>
+          importsOf(file)
+            .filter(
+              (spec) =>
+                spec === '@app/hs256-tokens' || spec.startsWith('@nestjs/jwt') || (spec.startsWith('.') && resolveRelative(file, spec).startsWith(HS256_LIB)),
+            )
+            .map((spec) => `${file} -> ${spec}`),
+        ),
     ];
     expect(offending).toEqual([]);
   });
@@ -208,7 +236,7 @@ describe('module boundaries', () => {
     expect(offending).toEqual([]);
   });
 
-  it('the guard library\'s plain-Node entry loads nothing from Nest, directly or through what it imports', () => {
+  it("the guard library's plain-Node entry loads nothing from Nest, directly or through what it imports", () => {
     const entries = libFiles.filter((file) => file.startsWith('libs/auth-guard/src/node/'));
     expect(entries.length).toBeGreaterThan(2);
     const loaded = entries.flatMap((entry) => packagesLoadedBy(entry));

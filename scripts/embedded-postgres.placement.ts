@@ -19,11 +19,17 @@ export function placeCluster(preferred: string, runAs: RunAs | undefined, rootDi
   if (!blocked) return preferred;
   if (existsSync(join(preferred, 'PG_VERSION'))) {
     // An existing cluster is never moved for the operator: that is their data.
-    throw new StartError(`user ${runAs.name} cannot enter ${blocked}, a parent of the cluster ${preferred}`, `chmod o+x ${blocked}, or move ${preferred} into EMBEDDED_PG_ROOT_DIR and write its path to ${pointer}`);
+    throw new StartError(
+      `user ${runAs.name} cannot enter ${blocked}, a parent of the cluster ${preferred}`,
+      `chmod o+x ${blocked}, or move ${preferred} into EMBEDDED_PG_ROOT_DIR and write its path to ${pointer}`,
+    );
   }
   ensureRootOwnedDir(rootDir, runAs);
   mkdirSync(dirname(preferred), { recursive: true });
-  const id = createHash('sha256').update(join(realpathSync(dirname(preferred)), basename(preferred))).digest('hex').slice(0, 16);
+  const id = createHash('sha256')
+    .update(join(realpathSync(dirname(preferred)), basename(preferred)))
+    .digest('hex')
+    .slice(0, 16);
   const target = join(rootDir, `cluster-${id}`);
   writeFileSync(pointer, `${target}\n`, { mode: 0o644 });
   return target;

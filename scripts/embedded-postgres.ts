@@ -32,7 +32,10 @@ const SUPERUSER = 'postgres';
 export async function startEmbeddedPostgres({ dataDir, port, database, rootDir }: EmbeddedPostgresOptions): Promise<BackingStore> {
   const passwordFile = `${dataDir}.password`;
   if (await isPortInUse(port)) {
-    throw new StartError(`port ${port} on 127.0.0.1 is already in use (a leftover embedded postgres?)`, 'stop what holds it, or set EMBEDDED_PG_PORT to a free port');
+    throw new StartError(
+      `port ${port} on 127.0.0.1 is already in use (a leftover embedded postgres?)`,
+      'stop what holds it, or set EMBEDDED_PG_PORT to a free port',
+    );
   }
   const runAs = postgresRunAs();
   const clusterDir = placeCluster(dataDir, runAs, rootDir);
@@ -52,7 +55,10 @@ export async function startEmbeddedPostgres({ dataDir, port, database, rootDir }
     await ensureDatabase(port, password, database);
   } catch (error) {
     await server.stop();
-    throw new StartError(`embedded PostgreSQL started but database ${database} is not usable (${(error as Error).message})`, 'see the cause, or set DATABASE_URL');
+    throw new StartError(
+      `embedded PostgreSQL started but database ${database} is not usable (${(error as Error).message})`,
+      'see the cause, or set DATABASE_URL',
+    );
   }
   const where = clusterDir === dataDir ? displayPath(dataDir) : `${clusterDir} (for ${displayPath(dataDir)})`;
   return { url, describe: `embedded at ${where} (${redactUrl(url)})`, stop: () => server.stop() };

@@ -12,10 +12,16 @@ export function ensureRootOwnedDir(dir: string, runAs: RunAs): void {
   }
   const stat = statSync(dir);
   if (stat.uid !== 0 || (stat.mode & 0o022) !== 0) {
-    throw new StartError(`${dir} is not owned by root or is writable by others`, `chown root ${dir} && chmod 755 ${dir}, or set EMBEDDED_PG_ROOT_DIR elsewhere`);
+    throw new StartError(
+      `${dir} is not owned by root or is writable by others`,
+      `chown root ${dir} && chmod 755 ${dir}, or set EMBEDDED_PG_ROOT_DIR elsewhere`,
+    );
   }
   const blocked = firstBlockedParent(join(dir, 'x'), runAs);
   if (blocked) {
-    throw new StartError(`user ${runAs.name} cannot enter ${blocked}, a parent of ${dir}`, 'set EMBEDDED_PG_ROOT_DIR to a directory whose parents everyone may enter (default /var/lib/token-backbone)');
+    throw new StartError(
+      `user ${runAs.name} cannot enter ${blocked}, a parent of ${dir}`,
+      'set EMBEDDED_PG_ROOT_DIR to a directory whose parents everyone may enter (default /var/lib/token-backbone)',
+    );
   }
 }

@@ -14,7 +14,10 @@ export function postgresRunAs(name = 'postgres'): RunAs | undefined {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name], { stdio: 'pipe' });
   } catch (error) {
     const detail = (error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message;
-    throw new StartError(`cannot create the system user ${name} to run PostgreSQL as (${detail})`, `create it (useradd --system ${name}), run as a non-root user, or set DATABASE_URL`);
+    throw new StartError(
+      `cannot create the system user ${name} to run PostgreSQL as (${detail})`,
+      `create it (useradd --system ${name}), run as a non-root user, or set DATABASE_URL`,
+    );
   }
   const created = lookup(name);
   if (!created) throw new StartError(`the system user ${name} was created but cannot be looked up`, `check /etc/passwd, or set DATABASE_URL`);

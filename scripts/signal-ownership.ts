@@ -1,8 +1,5 @@
 /** Every signal a library might hook to shut the process down on its own (Nest's list plus SIGBREAK). */
-const SIGNALS = [
-  'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS',
-  'SIGFPE', 'SIGSEGV', 'SIGUSR2', 'SIGTERM', 'SIGBREAK',
-] as const;
+const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGSEGV', 'SIGUSR2', 'SIGTERM', 'SIGBREAK'] as const;
 
 /**
  * Runs `work`, then removes the process signal listeners it added. The launcher alone decides

@@ -1,6 +1,15 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
-import { ConfigError, describeRedisTopology, readPort, readRedisTopology, readString, redactUrl, REDIS_TOPOLOGY_VARIABLES, type RunningApp } from '@app/platform';
+import {
+  ConfigError,
+  describeRedisTopology,
+  readPort,
+  readRedisTopology,
+  readString,
+  redactUrl,
+  REDIS_TOPOLOGY_VARIABLES,
+  type RunningApp,
+} from '@app/platform';
 import { BackingStore, externalStore } from './backing-store';
 import { DEFAULT_EMBEDDED_PG_ROOT_DIR, startEmbeddedPostgres } from './embedded-postgres';
 import { startLocalRedis } from './local-redis';

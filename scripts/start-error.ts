@@ -5,7 +5,10 @@ import { AppError } from '@app/platform';
  * The launcher and the CLI print `start failed: <cause>; <fix>` and never a stack trace.
  */
 export class StartError extends AppError<'ERR_START'> {
-  constructor(readonly reason: string, readonly fix: string) {
+  constructor(
+    readonly reason: string,
+    readonly fix: string,
+  ) {
     super('ERR_START', `${reason}; ${fix}`);
   }
 }

@@ -66,8 +66,15 @@ describe('NODE_ENV=production', () => {
       const { rows } = await db.query('SELECT username FROM users');
       await db.end();
       expect(rows).toEqual([]);
-      for (const [username, password] of [['admin', 'admin-password'], ['alice', 'alice-password'], ['bob', 'bob-password']]) {
-        expect({ username, status: (await call('POST', `${issuer.url}/auth/login`, { json: { username, password } })).status }).toEqual({ username, status: 401 });
+      for (const [username, password] of [
+        ['admin', 'admin-password'],
+        ['alice', 'alice-password'],
+        ['bob', 'bob-password'],
+      ]) {
+        expect({ username, status: (await call('POST', `${issuer.url}/auth/login`, { json: { username, password } })).status }).toEqual({
+          username,
+          status: 401,
+        });
       }
       // Control: login itself works in this process, so the 401s above mean the demo users are absent.
       await insertUser(database.url, { username: 'operator', password: 'operator-password', roles: ['admin'] });
@@ -85,7 +92,14 @@ describe('NODE_ENV=production', () => {
 /** A DATABASE_URL carries a password; no output line of any start, good or failed, may show it. */
 describe('connection-string redaction at start', () => {
   const password = `db-secret-${randomBytes(6).toString('hex')}`;
-  const env = (databaseUrl: string) => ({ NODE_ENV: 'test', ISSUER_URL: 'http://127.0.0.1:1', KEY_ENCRYPTION_KEY: kek(), DATABASE_URL: databaseUrl, REDIS_URL: 'redis://127.0.0.1:1', PORT: '0' });
+  const env = (databaseUrl: string) => ({
+    NODE_ENV: 'test',
+    ISSUER_URL: 'http://127.0.0.1:1',
+    KEY_ENCRYPTION_KEY: kek(),
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: 'redis://127.0.0.1:1',
+    PORT: '0',
+  });
 
   it.each([
     ['an unreachable server', `postgres://postgres:${password}@127.0.0.1:1/none`],

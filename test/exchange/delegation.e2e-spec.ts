@@ -66,7 +66,7 @@ describe('delegation at the resource services', () => {
     }
   });
 
-  describe('demo: orders-api calls billing-api on the user\'s behalf', () => {
+  describe("demo: orders-api calls billing-api on the user's behalf", () => {
     it('billing-api sees the user and orders-api as the actor', async () => {
       const user = await login(system.issuerUrl, 'alice', 'alice-password');
       const sub = decodeJwt(user.access_token).payload.sub;

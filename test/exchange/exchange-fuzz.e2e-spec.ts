@@ -8,7 +8,19 @@ import { exchange, ORDERS_API } from './support/exchange';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS = 'urn:ietf:params:oauth:token-type:access_token';
-const PARAMETERS = ['grant_type', 'subject_token', 'subject_token_type', 'requested_token_type', 'audience', 'resource', 'scope', 'actor_token', 'actor_token_type', 'client_id', 'client_secret'];
+const PARAMETERS = [
+  'grant_type',
+  'subject_token',
+  'subject_token_type',
+  'requested_token_type',
+  'audience',
+  'resource',
+  'scope',
+  'actor_token',
+  'actor_token_type',
+  'client_id',
+  'client_secret',
+];
 
 /** Generated garbage for the exchange grant: every answer is a 4xx (or, by chance, a 200); never a 5xx, and nothing changes. */
 describe('token exchange under generated garbage', () => {
@@ -36,18 +48,32 @@ describe('token exchange under generated garbage', () => {
     'answers malformed exchange requests with a 4xx',
     async () => {
       const before = await clientRows();
-      const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', ' ', '%', '\u0000', 'a'.repeat(5000), GRANT, ACCESS, 'billing-api', 'orders-api', 'invoices:read'));
+      const text = fc.oneof(
+        fc.string(),
+        fc.string({ unit: 'grapheme' }),
+        fc.constantFrom('', ' ', '%', '\u0000', 'a'.repeat(5000), GRANT, ACCESS, 'billing-api', 'orders-api', 'invoices:read'),
+      );
       const token = fc.oneof(
         fc.constant(() => user),
         fc.constant(() => `${user}x`),
         fc.constant(() => user.split('.').reverse().join('.')),
         text.map((value) => () => value),
       );
-      const value = fc.oneof(text, token.map((make) => make()));
+      const value = fc.oneof(
+        text,
+        token.map((make) => make()),
+      );
       // Known parameters with odd values, repeated ones, and unknown names (__proto__ among them).
       const pair = fc.tuple(fc.oneof(fc.constantFrom(...PARAMETERS), fc.constantFrom('__proto__', 'constructor', 'grant_type[]'), fc.string()), value);
       const body = fc.tuple(fc.boolean(), fc.array(pair, { maxLength: 12 })).map(([exchangeGrant, pairs]) => {
-        const form = new URLSearchParams(exchangeGrant ? [['grant_type', GRANT], ['subject_token_type', ACCESS]] : []);
+        const form = new URLSearchParams(
+          exchangeGrant
+            ? [
+                ['grant_type', GRANT],
+                ['subject_token_type', ACCESS],
+              ]
+            : [],
+        );
         for (const [name, v] of pairs) form.append(name, v);
         return form.toString();
       });
@@ -59,7 +85,11 @@ describe('token exchange under generated garbage', () => {
       );
       await fc.assert(
         fc.asyncProperty(body, auth, async (raw, headers) => {
-          const response = await fetch(`${system.issuerUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: raw });
+          const response = await fetch(`${system.issuerUrl}/oauth/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+            body: raw,
+          });
           const text = await response.text();
           expect(response.status).toBeLessThan(500);
           expect(response.headers.get('cache-control')).toBe('no-store');

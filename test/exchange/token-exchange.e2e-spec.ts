@@ -86,21 +86,64 @@ describe('token exchange (RFC 8693)', () => {
       ['a client without exchange policy', () => exchange(system.issuerUrl, plainClient, user), 400, 'unauthorized_client'],
       ['no subject_token', () => exchange(system.issuerUrl, ORDERS_API, user, { subject_token: undefined }), 400, 'invalid_request'],
       ['a garbage subject_token', () => exchange(system.issuerUrl, ORDERS_API, 'not.a.token'), 400, 'invalid_request'],
-      ['a subject token of another issuer', () => exchange(system.issuerUrl, ORDERS_API, forge.sign('https://evil.example', { sid: userPayload.sid })), 400, 'invalid_request'],
-      ['an expired subject token', () => exchange(system.issuerUrl, ORDERS_API, forge.sign(system.issuerUrl, { sid: userPayload.sid, iat: 1_000, exp: 2_000 })), 400, 'invalid_request'],
+      [
+        'a subject token of another issuer',
+        () => exchange(system.issuerUrl, ORDERS_API, forge.sign('https://evil.example', { sid: userPayload.sid })),
+        400,
+        'invalid_request',
+      ],
+      [
+        'an expired subject token',
+        () => exchange(system.issuerUrl, ORDERS_API, forge.sign(system.issuerUrl, { sid: userPayload.sid, iat: 1_000, exp: 2_000 })),
+        400,
+        'invalid_request',
+      ],
       ['no subject_token_type', () => exchange(system.issuerUrl, ORDERS_API, user, { subject_token_type: undefined }), 400, 'invalid_request'],
-      ['a refresh-token subject_token_type', () => exchange(system.issuerUrl, ORDERS_API, user, { subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }), 400, 'invalid_request'],
-      ['a requested JWT token type', () => exchange(system.issuerUrl, ORDERS_API, user, { requested_token_type: 'urn:ietf:params:oauth:token-type:jwt' }), 400, 'invalid_request'],
-      ['an actor_token', () => exchange(system.issuerUrl, ORDERS_API, user, { actor_token: user, actor_token_type: ACCESS_TOKEN_TYPE }), 400, 'invalid_request'],
-      ['a subject token not sent to the acting service', () => exchange(system.issuerUrl, paymentsClient, user, { audience: 'ledger-api' }), 400, 'invalid_request'],
-      ['a subject token of no session (client credentials)', async () => {
-        const own = await call('POST', `${system.issuerUrl}/oauth/token`, { form: { grant_type: 'client_credentials', resource: 'billing-api' }, headers: basic(plainClient.id, plainClient.secret) });
-        return exchange(system.issuerUrl, billingClient, own.body.access_token, { audience: 'payments-api' });
-      }, 400, 'invalid_request'],
+      [
+        'a refresh-token subject_token_type',
+        () => exchange(system.issuerUrl, ORDERS_API, user, { subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'a requested JWT token type',
+        () => exchange(system.issuerUrl, ORDERS_API, user, { requested_token_type: 'urn:ietf:params:oauth:token-type:jwt' }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'an actor_token',
+        () => exchange(system.issuerUrl, ORDERS_API, user, { actor_token: user, actor_token_type: ACCESS_TOKEN_TYPE }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'a subject token not sent to the acting service',
+        () => exchange(system.issuerUrl, paymentsClient, user, { audience: 'ledger-api' }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'a subject token of no session (client credentials)',
+        async () => {
+          const own = await call('POST', `${system.issuerUrl}/oauth/token`, {
+            form: { grant_type: 'client_credentials', resource: 'billing-api' },
+            headers: basic(plainClient.id, plainClient.secret),
+          });
+          return exchange(system.issuerUrl, billingClient, own.body.access_token, { audience: 'payments-api' });
+        },
+        400,
+        'invalid_request',
+      ],
       ['no audience', () => exchange(system.issuerUrl, ORDERS_API, user, { audience: undefined }), 400, 'invalid_request'],
       ['an audience outside the policy', () => exchange(system.issuerUrl, ORDERS_API, user, { audience: 'orders-api' }), 400, 'invalid_target'],
       ['the admin API as audience', () => exchange(system.issuerUrl, ORDERS_API, user, { audience: `${system.issuerUrl}/admin` }), 400, 'invalid_target'],
-      ['resource and audience naming different services', () => exchange(system.issuerUrl, ORDERS_API, user, { resource: 'payments-api' }), 400, 'invalid_target'],
+      [
+        'resource and audience naming different services',
+        () => exchange(system.issuerUrl, ORDERS_API, user, { resource: 'payments-api' }),
+        400,
+        'invalid_target',
+      ],
       ['a scope the subject token lacks', () => exchange(system.issuerUrl, ORDERS_API, user, { scope: 'invoices:read' }), 400, 'invalid_scope'],
       ['a malformed scope', () => exchange(system.issuerUrl, ORDERS_API, user, { scope: 'a "b"' }), 400, 'invalid_scope'],
     ];
@@ -113,7 +156,11 @@ describe('token exchange (RFC 8693)', () => {
 
     it('a repeated audience', async () => {
       const body = `grant_type=${encodeURIComponent('urn:ietf:params:oauth:grant-type:token-exchange')}&subject_token=${user}&subject_token_type=${encodeURIComponent(ACCESS_TOKEN_TYPE)}&audience=billing-api&audience=payments-api`;
-      const response = await fetch(`${system.issuerUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic(ORDERS_API.id, ORDERS_API.secret) }, body });
+      const response = await fetch(`${system.issuerUrl}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic(ORDERS_API.id, ORDERS_API.secret) },
+        body,
+      });
       expect(response.status).toBe(400);
       expect(((await response.json()) as { error: string }).error).toBe('invalid_request');
     });
@@ -148,9 +195,18 @@ describe('token exchange (RFC 8693)', () => {
     const token = await exchanged(system.issuerUrl, ORDERS_API, user.access_token);
     const result = await call('POST', `${system.issuerUrl}/oauth/introspect`, { form: { token }, headers: basic(plainClient.id, plainClient.secret) });
     expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ active: true, sub: decodeJwt(user.access_token).payload.sub, aud: 'billing-api', client_id: 'orders-api', act: { sub: 'orders-api' } });
+    expect(result.body).toMatchObject({
+      active: true,
+      sub: decodeJwt(user.access_token).payload.sub,
+      aud: 'billing-api',
+      client_id: 'orders-api',
+      act: { sub: 'orders-api' },
+    });
     // A user's own token has no act.
-    const own = await call('POST', `${system.issuerUrl}/oauth/introspect`, { form: { token: user.access_token }, headers: basic(plainClient.id, plainClient.secret) });
+    const own = await call('POST', `${system.issuerUrl}/oauth/introspect`, {
+      form: { token: user.access_token },
+      headers: basic(plainClient.id, plainClient.secret),
+    });
     expect(own.body.active).toBe(true);
     expect(own.body).not.toHaveProperty('act');
   });
@@ -160,7 +216,11 @@ describe('token exchange (RFC 8693)', () => {
     const first = await exchanged(system.issuerUrl, ORDERS_API, user.access_token);
     const second = await exchanged(system.issuerUrl, billingClient, first, { audience: 'payments-api' });
     const payload = decodeJwt(second).payload;
-    expect(payload).toMatchObject({ aud: 'payments-api', sub: decodeJwt(user.access_token).payload.sub, act: { sub: 'billing-api', act: { sub: 'orders-api' } } });
+    expect(payload).toMatchObject({
+      aud: 'payments-api',
+      sub: decodeJwt(user.access_token).payload.sub,
+      act: { sub: 'billing-api', act: { sub: 'orders-api' } },
+    });
     expect(payload.exp).toBeLessThanOrEqual(decodeJwt(first).payload.exp);
     const third = await exchange(system.issuerUrl, paymentsClient, second, { audience: 'ledger-api' });
     expect([third.status, third.body.error]).toEqual([400, 'invalid_request']);
@@ -168,7 +228,10 @@ describe('token exchange (RFC 8693)', () => {
     expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: user.access_token })).status).toBe(204);
     const hop = await exchange(system.issuerUrl, billingClient, first, { audience: 'payments-api' });
     expect([hop.status, hop.body.error]).toEqual([400, 'invalid_request']);
-    const introspected = await call('POST', `${system.issuerUrl}/oauth/introspect`, { form: { token: second }, headers: basic(paymentsClient.id, paymentsClient.secret) });
+    const introspected = await call('POST', `${system.issuerUrl}/oauth/introspect`, {
+      form: { token: second },
+      headers: basic(paymentsClient.id, paymentsClient.secret),
+    });
     expect(introspected.body).toEqual({ active: false });
   });
 
@@ -183,11 +246,27 @@ describe('token exchange (RFC 8693)', () => {
   });
 
   it('clients:create records the exchange policy and refuses the issuer as an exchange target', async () => {
-    const made = await runClientsCreate(system.databaseUrl, ['--id', 'reports-svc', '--audiences', 'billing-api', '--exchange-audiences', 'billing-api', '--exchange-scopes', 'invoices:read']);
+    const made = await runClientsCreate(system.databaseUrl, [
+      '--id',
+      'reports-svc',
+      '--audiences',
+      'billing-api',
+      '--exchange-audiences',
+      'billing-api',
+      '--exchange-scopes',
+      'invoices:read',
+    ]);
     expect(made.code).toBe(0);
     expect(JSON.parse(made.out[0])).toMatchObject({ client_id: 'reports-svc', exchange_audiences: ['billing-api'], exchange_scopes: ['invoices:read'] });
     // The CLI reads the issuer's ISSUER_URL (here its default); the grant checks again with the running issuer's.
-    const reserved = await runClientsCreate(system.databaseUrl, ['--id', 'sneaky', '--audiences', 'billing-api', '--exchange-audiences', 'http://localhost:3000/admin']);
+    const reserved = await runClientsCreate(system.databaseUrl, [
+      '--id',
+      'sneaky',
+      '--audiences',
+      'billing-api',
+      '--exchange-audiences',
+      'http://localhost:3000/admin',
+    ]);
     expect(reserved.code).toBe(1);
     expect(reserved.err.join(' ')).toContain('invalid_request');
     const scopesOnly = await runClientsCreate(system.databaseUrl, ['--id', 'sneaky2', '--audiences', 'billing-api', '--exchange-scopes', 'invoices:read']);

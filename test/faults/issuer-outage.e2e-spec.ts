@@ -71,16 +71,19 @@ describe('resource service processes with the issuer down, stalled or serving ga
     await system.issuer.ready();
   });
 
-  it.each<JwksMode>(['status-500', 'garbage', 'html', 'empty-keys', 'private-keys', 'huge', 'reset', 'hang'])('a JWKS answering %s: the service keeps its keys and serves valid tokens without waiting', async (mode) => {
-    front.mode = mode;
-    const hits = front.hits;
-    await announceKeysChanged();
-    await eventually(async () => front.hits > hits, 5000, 'the refetch reaching the front');
-    // While a `hang` fetch is still in flight (up to the 2 s timeout), known keys are answered from memory.
-    await expectStillServing(mode);
-    if (mode === 'private-keys') expect((await me(system.orders, unknownKid('swapped'))).status).toBe(401);
-    front.mode = 'proxy';
-  });
+  it.each<JwksMode>(['status-500', 'garbage', 'html', 'empty-keys', 'private-keys', 'huge', 'reset', 'hang'])(
+    'a JWKS answering %s: the service keeps its keys and serves valid tokens without waiting',
+    async (mode) => {
+      front.mode = mode;
+      const hits = front.hits;
+      await announceKeysChanged();
+      await eventually(async () => front.hits > hits, 5000, 'the refetch reaching the front');
+      // While a `hang` fetch is still in flight (up to the 2 s timeout), known keys are answered from memory.
+      await expectStillServing(mode);
+      if (mode === 'private-keys') expect((await me(system.orders, unknownKid('swapped'))).status).toBe(401);
+      front.mode = 'proxy';
+    },
+  );
 
   it('a cold service process started while the issuer is down answers 503 with Retry-After at once, and recovers as soon as the issuer is back', async () => {
     await system.issuer.kill();

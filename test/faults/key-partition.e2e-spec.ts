@@ -38,7 +38,9 @@ describe('a replica killed between committing an emergency revocation and announ
     const refusedMs = await eventually(async () => (await lane.status(token)) === 401, 5000, 'guard refusing the revoked key');
     const signing = decodeJwt((await login(survivor.url, 'alice', 'alice-password')).access_token).header.kid;
     expect(signing).toBe(after.find((r) => r.state === 'active')?.kid);
-    console.log(`revoking replica killed before its notice: the guard refused the revoked key's tokens ${refusedMs} ms later (survivor's KEY_RELOAD_INTERVAL 1 s)`);
+    console.log(
+      `revoking replica killed before its notice: the guard refused the revoked key's tokens ${refusedMs} ms later (survivor's KEY_RELOAD_INTERVAL 1 s)`,
+    );
     expect(await keyTableProblems(lane.pg, lane.kek)).toEqual([]);
   });
 });
@@ -61,7 +63,11 @@ describe('a key transaction stranded by a network partition', () => {
     const admin = await lane.adminToken();
     // Not `call`: the stranded request waits out the driver's query timeout twice (the statement, then ROLLBACK).
     const rotate = async () => {
-      const response = await fetch(`${lane.issuer.url}/admin/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${admin}` }, signal: AbortSignal.timeout(30_000) });
+      const response = await fetch(`${lane.issuer.url}/admin/keys/rotate`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+        signal: AbortSignal.timeout(30_000),
+      });
       return { status: response.status, headers: response.headers, text: await response.text() };
     };
     const frozen = lane.proxy.freezeWhen(keyStep('write 1'));
@@ -80,7 +86,9 @@ describe('a key transaction stranded by a network partition', () => {
       refusals.push(next.status);
       if (Date.now() - started > 30_000) throw new Error('the key lock is still held 30 s after the partition');
     }
-    console.log(`stranded key transaction: its request answered 503 after ${firstMs} ms; key changes refused (503) for ${Date.now() - started} ms (${refusals.length + 1} refusals), then rotate 200`);
+    console.log(
+      `stranded key transaction: its request answered 503 after ${firstMs} ms; key changes refused (503) for ${Date.now() - started} ms (${refusals.length + 1} refusals), then rotate 200`,
+    );
     expect(await keyTableProblems(lane.pg, lane.kek)).toEqual([]);
   });
 });

@@ -85,26 +85,31 @@ describe('Redis restarted empty under running processes', () => {
   const firstAt = (samples: Sample[], service: string, ok: (s: Sample) => boolean) => samples.find((s) => s.service === service && ok(s))?.at;
 
   // Clients reconnect on a backoff that grows with the outage (ioredis: 200 ms per attempt, at most 2 s).
-  it.each([0, 4000])('never accepts a logged-out token across a restart after %i ms down; valid tokens pass again once the issuer has re-seeded', async (downMs) => {
-    const tokens = await twoTokens();
-    await redis.stop();
-    for (const service of system.services) {
-      const down = await me(service, tokens.live);
-      expect({ status: down.status, retryAfter: down.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
-    }
-    await new Promise((resolve) => setTimeout(resolve, downMs));
-    await redis.resume();
-    const up = Date.now();
-    const samples = await sampleUntilRecovered(tokens);
-    expectNeverRevived(samples);
-    for (const service of system.services) {
-      expect((await me(service, tokens.loggedOut)).status).toBe(401);
-      expect((await me(service, tokens.live)).status).toBe(200);
-    }
-    const recovered = ['orders', 'billing'].map((service) => firstAt(samples, service, (s) => s.live.status === 200 && s.loggedOut.status === 401)! - up);
-    const refused503 = samples.filter((s) => s.loggedOut.status === 503).length;
-    console.log(`Redis down ${downMs} ms, restarted empty: services recovered ${recovered.map((ms) => `${ms} ms`).join(' / ')} (orders / billing) after redis-server accepted connections; logged-out token: ${refused503} × 503, then 401, never 200`);
-  });
+  it.each([0, 4000])(
+    'never accepts a logged-out token across a restart after %i ms down; valid tokens pass again once the issuer has re-seeded',
+    async (downMs) => {
+      const tokens = await twoTokens();
+      await redis.stop();
+      for (const service of system.services) {
+        const down = await me(service, tokens.live);
+        expect({ status: down.status, retryAfter: down.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
+      }
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await redis.resume();
+      const up = Date.now();
+      const samples = await sampleUntilRecovered(tokens);
+      expectNeverRevived(samples);
+      for (const service of system.services) {
+        expect((await me(service, tokens.loggedOut)).status).toBe(401);
+        expect((await me(service, tokens.live)).status).toBe(200);
+      }
+      const recovered = ['orders', 'billing'].map((service) => firstAt(samples, service, (s) => s.live.status === 200 && s.loggedOut.status === 401)! - up);
+      const refused503 = samples.filter((s) => s.loggedOut.status === 503).length;
+      console.log(
+        `Redis down ${downMs} ms, restarted empty: services recovered ${recovered.map((ms) => `${ms} ms`).join(' / ')} (orders / billing) after redis-server accepted connections; logged-out token: ${refused503} × 503, then 401, never 200`,
+      );
+    },
+  );
 
   it('while the issuer cannot re-seed (process paused), every token gets 503 at both services; it re-seeds as soon as it runs again', async () => {
     const tokens = await twoTokens();
@@ -134,7 +139,9 @@ describe('Redis restarted empty under running processes', () => {
     expectNeverRevived(samples);
     const recovered = ['orders', 'billing'].map((service) => firstAt(samples, service, (s) => s.live.status === 200 && s.loggedOut.status === 401)! - resumed);
     expect(recovered.every((ms) => Number.isFinite(ms))).toBe(true);
-    console.log(`issuer paused across the Redis restart: 503 for every token meanwhile; recovered ${recovered.map((ms) => `${ms} ms`).join(' / ')} after it resumed`);
+    console.log(
+      `issuer paused across the Redis restart: 503 for every token meanwhile; recovered ${recovered.map((ms) => `${ms} ms`).join(' / ')} after it resumed`,
+    );
     expect((await call('GET', `${system.issuer.url}/admin/keys`, { token: tokens.loggedOut })).status).toBe(401);
   });
 
@@ -149,7 +156,10 @@ describe('Redis restarted empty under running processes', () => {
     const victim = (await login(system.issuer.url, 'alice', 'alice-password')).access_token;
     const bystander = (await login(system.issuer.url, 'admin', 'admin-password')).access_token;
     const held = database.freezeWhen((_trace, direction, text) => direction === 'request' && journalWrite.test(text));
-    const answered = path === '/oauth/revoke' ? call('POST', `${system.issuer.url}${path}`, { form: { token: victim } }) : call('POST', `${system.issuer.url}${path}`, { token: victim });
+    const answered =
+      path === '/oauth/revoke'
+        ? call('POST', `${system.issuer.url}${path}`, { form: { token: victim } })
+        : call('POST', `${system.issuer.url}${path}`, { token: victim });
     await held;
     await redis.stop();
     await redis.resume();
@@ -157,13 +167,16 @@ describe('Redis restarted empty under running processes', () => {
     for (const service of system.services) await eventually(async () => (await me(service, bystander)).status === 200, 10_000, `${name(service)} re-seeded`);
     database.releaseFrozen();
     expect((await answered).status).toBe(path === '/oauth/revoke' ? 200 : 204);
-    for (const service of system.services) expect({ service: name(service), status: (await me(service, victim)).status }).toEqual({ service: name(service), status: 401 });
+    for (const service of system.services)
+      expect({ service: name(service), status: (await me(service, victim)).status }).toEqual({ service: name(service), status: 401 });
   });
 
   it('a Redis that restarts again while the issuer re-seeds it is never marked seeded without the revocations', async () => {
     const tokens = await twoTokens();
     // The issuer's command that marks Redis seeded (never the GET that checks for the marker).
-    const marking = redisFront.freezeWhen((_trace, direction, text) => direction === 'request' && text.includes('revocation:seeded') && !/\r\nget\r\n/i.test(text));
+    const marking = redisFront.freezeWhen(
+      (_trace, direction, text) => direction === 'request' && text.includes('revocation:seeded') && !/\r\nget\r\n/i.test(text),
+    );
     await redis.stop();
     await redis.resume();
     await marking;
@@ -175,7 +188,9 @@ describe('Redis restarted empty under running processes', () => {
     const samples = await sampleUntilRecovered(tokens);
     expectNeverRevived(samples);
     const recovered = ['orders', 'billing'].map((service) => firstAt(samples, service, (s) => s.live.status === 200 && s.loggedOut.status === 401)! - up);
-    console.log(`Redis restarted again during a re-seed: seeded in full, services recovered ${recovered.map((ms) => `${ms} ms`).join(' / ')} after it came back`);
+    console.log(
+      `Redis restarted again during a re-seed: seeded in full, services recovered ${recovered.map((ms) => `${ms} ms`).join(' / ')} after it came back`,
+    );
     for (const service of system.services) {
       expect((await me(service, tokens.loggedOut)).status).toBe(401);
       expect((await me(service, tokens.live)).status).toBe(200);

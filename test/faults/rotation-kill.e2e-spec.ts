@@ -83,7 +83,10 @@ describe('the issuer killed at every step of a key change', () => {
     console.log(
       [
         `${ROUNDS.length} rounds in ${elapsed} ms on ${lanes.length} lanes`,
-        ...reports.map((r) => `${r.round.padEnd(36)} ${r.outcome.padEnd(12)} answer ${r.answer.padEnd(10)} restart ${String(r.restartMs ?? '-').padStart(5)} ms  tokens settled ${String(r.tokensMs ?? '-').padStart(5)} ms${r.problems.length ? `  PROBLEMS: ${r.problems.join(' | ')}` : ''}`),
+        ...reports.map(
+          (r) =>
+            `${r.round.padEnd(36)} ${r.outcome.padEnd(12)} answer ${r.answer.padEnd(10)} restart ${String(r.restartMs ?? '-').padStart(5)} ms  tokens settled ${String(r.tokensMs ?? '-').padStart(5)} ms${r.problems.length ? `  PROBLEMS: ${r.problems.join(' | ')}` : ''}`,
+        ),
       ].join('\n'),
     );
     expect(reports.filter((r) => r.problems.length > 0)).toEqual([]);
@@ -136,7 +139,9 @@ async function runRound(lane: FaultLane, round: Round, next: Round | undefined):
   // The restarted (or surviving) issuer signs with the table's active key.
   const active = after.find((r) => r.state === 'active')?.kid;
   const signingKid = async () => decodeJwt((await login(lane.issuer.url, 'alice', 'alice-password')).access_token).header.kid;
-  await eventually(async () => (await signingKid()) === active, 6000, 'signing with the active key').catch(() => problems.push(`not signing with the active key ${active} after 6 s`));
+  await eventually(async () => (await signingKid()) === active, 6000, 'signing with the active key').catch(() =>
+    problems.push(`not signing with the active key ${active} after 6 s`),
+  );
   await lane.issueToken();
 
   // Every token ever issued verifies at the resource service while its key is published, and never once
@@ -162,4 +167,3 @@ function expectedOutcomes(round: Round, resumesOnStart: boolean): string[] {
   if (round.step) return ['rolled back'];
   return ['rolled back', 'committed'];
 }
-

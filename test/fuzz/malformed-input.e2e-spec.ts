@@ -64,11 +64,21 @@ describe('malformed input at every route of every app', () => {
     it(`${label} bodies: broken and hostile, under any content type, at every route`, async () => {
       for (const { name, app, routes, tokens } of apps()) {
         await fc.assert(
-          fc.asyncProperty(fc.constantFrom(...routes), contentType, body, authorization, fc.constantFrom(...tokens), async ([method, path], type, bytes, auth, token) => {
-            // The body's own content type most of the time, so it reaches the parser it was made for.
-            const declared = type ?? (label === 'JSON' ? 'application/json' : 'application/x-www-form-urlencoded');
-            expectAnswered(await sendBody(app.url, method, path, headersFor(declared, auth, token), bytes), `${name} ${method} ${path} [${declared}] ${JSON.stringify(bytes.subarray(0, 200).toString('latin1'))}`);
-          }),
+          fc.asyncProperty(
+            fc.constantFrom(...routes),
+            contentType,
+            body,
+            authorization,
+            fc.constantFrom(...tokens),
+            async ([method, path], type, bytes, auth, token) => {
+              // The body's own content type most of the time, so it reaches the parser it was made for.
+              const declared = type ?? (label === 'JSON' ? 'application/json' : 'application/x-www-form-urlencoded');
+              expectAnswered(
+                await sendBody(app.url, method, path, headersFor(declared, auth, token), bytes),
+                `${name} ${method} ${path} [${declared}] ${JSON.stringify(bytes.subarray(0, 200).toString('latin1'))}`,
+              );
+            },
+          ),
           fuzzParameters(),
         );
       }
@@ -79,9 +89,16 @@ describe('malformed input at every route of every app', () => {
     for (const { name, app, routes } of apps()) {
       const paths = [...new Set([...routes.map(([, p]) => p), ...UNKNOWN_PATHS])];
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...METHODS), fc.constantFrom(...paths), contentType, anyBody, authorization, async (method, path, type, bytes, auth) => {
-          expectAnswered(await sendBody(app.url, method, path, headersFor(type, auth, undefined), bytes), `${name} ${method} ${path} [${type}]`);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...METHODS),
+          fc.constantFrom(...paths),
+          contentType,
+          anyBody,
+          authorization,
+          async (method, path, type, bytes, auth) => {
+            expectAnswered(await sendBody(app.url, method, path, headersFor(type, auth, undefined), bytes), `${name} ${method} ${path} [${type}]`);
+          },
+        ),
         fuzzParameters(0.5),
       );
     }
@@ -100,11 +117,16 @@ describe('malformed input at every route of every app', () => {
   });
 
   it('afterwards: every process is the one first started, printed no fault, and still serves', async () => {
-    for (const [name, app] of [['issuer', system.issuer], ['orders', system.orders], ['billing', system.billing]] as [string, AppProcess][]) {
+    for (const [name, app] of [
+      ['issuer', system.issuer],
+      ['orders', system.orders],
+      ['billing', system.billing],
+    ] as [string, AppProcess][]) {
       expectSurvived(app, name);
       expect((await call('GET', `${app.url}/health`)).status).toBe(200);
     }
-    for (const service of system.services) expect((await call('GET', `${service.url}/me`, { token: userToken })).body).toMatchObject({ sub: expect.any(String) });
+    for (const service of system.services)
+      expect((await call('GET', `${service.url}/me`, { token: userToken })).body).toMatchObject({ sub: expect.any(String) });
   });
 
   it('afterwards: nothing was written beyond failed-attempt audit rows and throttle counters', async () => {

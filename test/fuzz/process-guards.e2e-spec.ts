@@ -29,7 +29,11 @@ describe('a fault while a request is handled never ends the process', () => {
     if (prefix) await dropPrefix(TEST_REDIS_URL, prefix);
   });
 
-  const apps = (): [string, AppProcess][] => [['issuer', system.issuer], ['orders', system.orders], ['billing', system.billing]];
+  const apps = (): [string, AppProcess][] => [
+    ['issuer', system.issuer],
+    ['orders', system.orders],
+    ['billing', system.billing],
+  ];
   const faultLines = (app: AppProcess) => app.output.split('\n').filter((line) => line.includes('process guard:'));
 
   it('a thrown exception and an unhandled rejection are logged on one line each, counted, and the app keeps serving', async () => {
@@ -50,7 +54,10 @@ describe('a fault while a request is handled never ends the process', () => {
   });
 
   it('an error inside a route handler is a 500 in the contract shape, with no detail, and the app keeps serving', async () => {
-    const issuer = await call('POST', `${system.issuer.url}/auth/login`, { json: { username: 'alice', password: 'alice-password' }, headers: { 'x-preload-fault': 'handler' } });
+    const issuer = await call('POST', `${system.issuer.url}/auth/login`, {
+      json: { username: 'alice', password: 'alice-password' },
+      headers: { 'x-preload-fault': 'handler' },
+    });
     expect({ status: issuer.status, body: issuer.body }).toEqual({ status: 500, body: { error: 'server_error', error_description: 'internal error' } });
     for (const service of system.services) {
       const result = await call('GET', `${service.url}/me`, { token, headers: { 'x-preload-fault': 'handler' } });

@@ -58,7 +58,11 @@ describe.each<Adapter>(['express', 'fastify'])('AuthGuardModule on %s', (adapter
     expect(result.body).toEqual(UNAUTHORIZED_BODY);
   });
 
-  it.each([['RS256', rsa], ['ES256', ec], ['EdDSA', ed]])('accepts a valid %s token on /me', async (_alg, key) => {
+  it.each([
+    ['RS256', rsa],
+    ['ES256', ec],
+    ['EdDSA', ed],
+  ])('accepts a valid %s token on /me', async (_alg, key) => {
     const result = await call('GET', `${app.url}/me`, { token: token({ sub: 'alice', roles: ['user'] }, {}, key) });
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ sub: 'alice', roles: ['user'] });

@@ -59,7 +59,9 @@ describe('guard key cache under floods and issuer outages', () => {
     const elapsed = Date.now() - started;
     const fetches = issuer.jwksFetches - before;
     const floodRequests = statuses.flood.get(401) ?? 0;
-    console.log(`flood: ${floodRequests} random-kid requests and ${statuses.valid.get(200)} valid ones in ${elapsed} ms; ${fetches} JWKS fetches (cooldown ${COOLDOWN_MS} ms)`);
+    console.log(
+      `flood: ${floodRequests} random-kid requests and ${statuses.valid.get(200)} valid ones in ${elapsed} ms; ${fetches} JWKS fetches (cooldown ${COOLDOWN_MS} ms)`,
+    );
     expect([...statuses.flood.keys()]).toEqual([401]);
     expect([...statuses.valid.keys()]).toEqual([200]);
     expect(floodRequests).toBeGreaterThan(100);
@@ -141,7 +143,13 @@ describe('a warm guard whose issuer stays unreachable past jwksMaxStalenessMs', 
 
   beforeAll(async () => {
     issuer = await FakeIssuer.start(key);
-    app = await startGuardApp('fastify', { issuer: issuer.url, audience: AUDIENCE, unknownKidCooldownMs: 500, jwksRefreshIntervalMs: 1000, jwksMaxStalenessMs: 2000 });
+    app = await startGuardApp('fastify', {
+      issuer: issuer.url,
+      audience: AUDIENCE,
+      unknownKidCooldownMs: 500,
+      jwksRefreshIntervalMs: 1000,
+      jwksMaxStalenessMs: 2000,
+    });
   });
   afterAll(async () => {
     await app?.close();

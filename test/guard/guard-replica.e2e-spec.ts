@@ -18,8 +18,9 @@ const client = (url: string) => {
   return made;
 };
 const until = async (check: () => boolean | Promise<boolean>, what: string) => {
-  for (let i = 0; i < 200; i++) if (await check()) return;
-  else await sleep(25);
+  for (let i = 0; i < 200; i++)
+    if (await check()) return;
+    else await sleep(25);
   throw new Error(`never: ${what}`);
 };
 

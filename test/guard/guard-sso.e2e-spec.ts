@@ -34,7 +34,10 @@ describe('two resource services, two audiences, one sign-on', () => {
     const billingOnly = forge.sign(system.issuerUrl, { aud: ['billing-api'] });
     expect(await statusAt(system.ordersUrl, ordersOnly)).toBe(200);
     expect(await statusAt(system.billingUrl, billingOnly)).toBe(200);
-    for (const [service, token] of [[system.billingUrl, ordersOnly], [system.ordersUrl, billingOnly]]) {
+    for (const [service, token] of [
+      [system.billingUrl, ordersOnly],
+      [system.ordersUrl, billingOnly],
+    ]) {
       const refused = await call('GET', `${service}/me`, { token });
       expect(refused.status).toBe(401);
       expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer realm="(orders|billing)-api", error="invalid_token"$/);
@@ -44,7 +47,13 @@ describe('two resource services, two audiences, one sign-on', () => {
 
   it('service to service: ClientCredentialsTokenProvider gets one token per audience from the real issuer and caches it', async () => {
     const client = await createClient(system.databaseUrl, 'reporting', 'orders:read,invoices:read', 'orders-api,billing-api');
-    const forBilling = new ClientCredentialsTokenProvider({ issuer: system.issuerUrl, clientId: client.id, clientSecret: client.secret, scope: 'invoices:read', parameters: { resource: 'billing-api' } });
+    const forBilling = new ClientCredentialsTokenProvider({
+      issuer: system.issuerUrl,
+      clientId: client.id,
+      clientSecret: client.secret,
+      scope: 'invoices:read',
+      parameters: { resource: 'billing-api' },
+    });
     const tokens = await Promise.all(Array.from({ length: 20 }, () => forBilling.getToken()));
     expect(new Set(tokens).size).toBe(1);
     expect(forBilling.requestCount).toBe(1);
@@ -53,9 +62,21 @@ describe('two resource services, two audiences, one sign-on', () => {
     expect(summary.status).toBe(200);
     // Minted for billing-api, so orders-api refuses it.
     expect(await statusAt(system.ordersUrl, tokens[0])).toBe(401);
-    const forOrders = new ClientCredentialsTokenProvider({ issuer: system.issuerUrl, clientId: client.id, clientSecret: client.secret, scope: 'orders:read', parameters: { resource: 'orders-api' }, authMethod: 'client_secret_post' });
+    const forOrders = new ClientCredentialsTokenProvider({
+      issuer: system.issuerUrl,
+      clientId: client.id,
+      clientSecret: client.secret,
+      scope: 'orders:read',
+      parameters: { resource: 'orders-api' },
+      authMethod: 'client_secret_post',
+    });
     expect((await call('GET', `${system.ordersUrl}/orders/summary`, { token: await forOrders.getToken() })).status).toBe(200);
-    const wrongSecret = new ClientCredentialsTokenProvider({ issuer: system.issuerUrl, clientId: client.id, clientSecret: 'not-the-secret', parameters: { resource: 'orders-api' } });
+    const wrongSecret = new ClientCredentialsTokenProvider({
+      issuer: system.issuerUrl,
+      clientId: client.id,
+      clientSecret: 'not-the-secret',
+      parameters: { resource: 'orders-api' },
+    });
     await expect(wrongSecret.getToken()).rejects.toMatchObject({ code: 'ERR_TOKEN_REQUEST_REFUSED', refusal: { status: 401, error: 'invalid_client' } });
   });
 

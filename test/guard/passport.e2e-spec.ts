@@ -14,7 +14,7 @@ const INVALID = `Bearer realm="${AUDIENCE}", error="invalid_token"`;
  * A service that only writes @UseGuards(AuthGuard('jwt')) with our strategy registered, against the real
  * issuer on real PostgreSQL and Redis: it answers exactly as the native guard does.
  */
-describe.each<Adapter>(['fastify', 'express'])('Passport AuthGuard(\'jwt\') on %s', (adapter) => {
+describe.each<Adapter>(['fastify', 'express'])("Passport AuthGuard('jwt') on %s", (adapter) => {
   let system: TestSystem;
   let app: PassportApp;
   let forge: TokenForge;
@@ -90,7 +90,7 @@ describe.each<Adapter>(['fastify', 'express'])('Passport AuthGuard(\'jwt\') on %
     await expectRefused('/stock/me', 'abc.def');
   });
 
-  it('403 insufficient_scope for a missing role or scope, with the native guard\'s headers and body', async () => {
+  it("403 insufficient_scope for a missing role or scope, with the native guard's headers and body", async () => {
     const { access_token: user } = await login(system.issuerUrl, 'alice', 'alice-password');
     for (const path of ['/stock/admin', '/ours/admin']) {
       const denied = await call('GET', `${app.url}${path}`, { token: user });

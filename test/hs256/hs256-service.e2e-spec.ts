@@ -28,7 +28,16 @@ describe('HS256 single-service mode (apps/hs256-example)', () => {
   let redis: { prefix: string; cleanup(): Promise<void> };
   let app: RunningHs256Example;
   const start = (secrets: string) =>
-    startHs256Example({ PORT: '0', HS256_SECRETS: secrets, ISSUER_URL: 'http://hs256.test', AUDIENCE, ACCESS_TOKEN_TTL: '300', REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redis.prefix, NODE_ENV: 'test' });
+    startHs256Example({
+      PORT: '0',
+      HS256_SECRETS: secrets,
+      ISSUER_URL: 'http://hs256.test',
+      AUDIENCE,
+      ACCESS_TOKEN_TTL: '300',
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: redis.prefix,
+      NODE_ENV: 'test',
+    });
 
   beforeAll(async () => {
     redis = await createRedisPrefix();
@@ -60,9 +69,15 @@ describe('HS256 single-service mode (apps/hs256-example)', () => {
   it('answers a missing role or scope with 403 insufficient_scope', async () => {
     const token = app.tokens.sign({ sub: 'bob', roles: ['user'], scope: 'orders:read' });
     const admin = await call('GET', `${app.url}/admin`, { token });
-    expect({ status: admin.status, challenge: admin.headers.get('www-authenticate') }).toEqual({ status: 403, challenge: `Bearer realm="${AUDIENCE}", error="insufficient_scope"` });
+    expect({ status: admin.status, challenge: admin.headers.get('www-authenticate') }).toEqual({
+      status: 403,
+      challenge: `Bearer realm="${AUDIENCE}", error="insufficient_scope"`,
+    });
     const reports = await call('GET', `${app.url}/reports`, { token });
-    expect({ status: reports.status, challenge: reports.headers.get('www-authenticate') }).toEqual({ status: 403, challenge: `Bearer realm="${AUDIENCE}", error="insufficient_scope", scope="reports:read"` });
+    expect({ status: reports.status, challenge: reports.headers.get('www-authenticate') }).toEqual({
+      status: 403,
+      challenge: `Bearer realm="${AUDIENCE}", error="insufficient_scope", scope="reports:read"`,
+    });
     const allowed = app.tokens.sign({ sub: 'carol', roles: ['admin'], scope: 'reports:read' });
     expect((await call('GET', `${app.url}/admin`, { token: allowed })).status).toBe(200);
     expect((await call('GET', `${app.url}/reports`, { token: allowed })).status).toBe(200);
@@ -144,7 +159,12 @@ describe('HS256 example start-up refuses bad secrets with one line naming HS256_
     ['standard base64 (not base64url)', `kid0:${randomBytes(33).toString('base64')}+/`],
   ];
   it.each(cases)('%s', (_name, value) => {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: '0', REDIS_URL: TEST_REDIS_URL, ...(value === undefined ? {} : { HS256_SECRETS: value }) };
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      REDIS_URL: TEST_REDIS_URL,
+      ...(value === undefined ? {} : { HS256_SECRETS: value }),
+    };
     const run = spawnSync(process.execPath, [main], { env, encoding: 'utf8', timeout: 15_000 });
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n').filter(Boolean);

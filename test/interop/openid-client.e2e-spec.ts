@@ -30,7 +30,8 @@ describe('openid-client against the issuer', () => {
 
   it('docs/interop.md names the library versions this suite runs', () => {
     const doc = readFileSync(join(__dirname, '../../docs/interop.md'), 'utf8');
-    for (const [name, version] of Object.entries(LIBRARY_VERSIONS)) expect({ name, listed: doc.includes(`/${name}) | ${version} |`) }).toEqual({ name, listed: true });
+    for (const [name, version] of Object.entries(LIBRARY_VERSIONS))
+      expect({ name, listed: doc.includes(`/${name}) | ${version} |`) }).toEqual({ name, listed: true });
   });
 
   describe('discovery', () => {
@@ -67,7 +68,10 @@ describe('openid-client against the issuer', () => {
     it.each([
       ['client_secret_basic', basic],
       ['client_secret_post', post],
-      ['the default (a secret: client_secret_post)', () => client.discovery(new URL(system.issuerUrl), caller.id, caller.secret, undefined, { execute: [client.allowInsecureRequests] })],
+      [
+        'the default (a secret: client_secret_post)',
+        () => client.discovery(new URL(system.issuerUrl), caller.id, caller.secret, undefined, { execute: [client.allowInsecureRequests] }),
+      ],
     ])('issues a token with %s that the target service accepts', async (_method, configure) => {
       const config = await configure();
       const tokens = await client.clientCredentialsGrant(config, { scope: 'invoices:read', resource: 'billing-api' });
@@ -82,7 +86,12 @@ describe('openid-client against the issuer', () => {
       const refusals: [string, () => Promise<unknown>, number, string][] = [
         ['scope outside the allowed ones', () => client.clientCredentialsGrant(config, { scope: 'admin' }), 400, 'invalid_scope'],
         ['audience outside the allowed ones', () => client.clientCredentialsGrant(config, { resource: 'orders-api' }), 400, 'invalid_target'],
-        ['unsupported grant', () => client.genericGrantRequest(config, 'password', { username: 'alice', password: 'alice-password' }), 400, 'unsupported_grant_type'],
+        [
+          'unsupported grant',
+          () => client.genericGrantRequest(config, 'password', { username: 'alice', password: 'alice-password' }),
+          400,
+          'unsupported_grant_type',
+        ],
         ['refresh token never issued', () => client.refreshTokenGrant(config, 'x'.repeat(43)), 400, 'invalid_grant'],
       ];
       for (const [name, request, status, code] of refusals) {
@@ -125,7 +134,13 @@ describe('openid-client against the issuer', () => {
 
       const user = await login(system.issuerUrl, 'alice', 'alice-password');
       const asRs = await client.tokenIntrospection(await rsConfig(), user.access_token);
-      expect(asRs).toMatchObject({ active: true, token_type: 'Bearer', client_id: FIRST_PARTY_CLIENT_ID, roles: ['user'], aud: expect.arrayContaining(['orders-api']) });
+      expect(asRs).toMatchObject({
+        active: true,
+        token_type: 'Bearer',
+        client_id: FIRST_PARTY_CLIENT_ID,
+        roles: ['user'],
+        aud: expect.arrayContaining(['orders-api']),
+      });
       // Not for a service this client may call, and never a refresh token.
       expect(await client.tokenIntrospection(await rsConfig(), own.access_token)).toEqual({ active: false });
       expect(await client.tokenIntrospection(await rsConfig(), user.refresh_token)).toEqual({ active: false });

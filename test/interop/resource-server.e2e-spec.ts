@@ -42,7 +42,9 @@ describe('access tokens verified by jose and oauth4webapi (RS256)', () => {
   });
   afterAll(() => system?.stop());
 
-  const clientToken = async () => (await call('POST', `${system.issuerUrl}/oauth/token`, { form: { grant_type: 'client_credentials' }, headers: basic(caller.id, caller.secret) })).body.access_token as string;
+  const clientToken = async () =>
+    (await call('POST', `${system.issuerUrl}/oauth/token`, { form: { grant_type: 'client_credentials' }, headers: basic(caller.id, caller.secret) })).body
+      .access_token as string;
   const verifyOptions = (audience: string) => ({
     issuer: as.issuer,
     audience,

@@ -28,7 +28,19 @@ describe('GET /admin/keys and POST /admin/keys/rotate', () => {
     expect(response.status).toBe(200);
     expect(response.body.keys.map((k: { state: string }) => k.state).sort()).toEqual(['active', 'pending']);
     for (const key of response.body.keys) {
-      expect(Object.keys(key).sort()).toEqual(['activate_after', 'activated_at', 'alg', 'created_at', 'kid', 'origin', 'remove_after', 'removed_at', 'retired_at', 'revoked_at', 'state']);
+      expect(Object.keys(key).sort()).toEqual([
+        'activate_after',
+        'activated_at',
+        'alg',
+        'created_at',
+        'kid',
+        'origin',
+        'remove_after',
+        'removed_at',
+        'retired_at',
+        'revoked_at',
+        'state',
+      ]);
     }
     expect(response.text).not.toMatch(/private|"d"|"n"|BEGIN/);
   });
@@ -53,8 +65,13 @@ describe('GET /admin/keys and POST /admin/keys/rotate', () => {
     const token = await alice();
     expect(decodeJwt(token).header.kid).toBe(pending.kid);
     expect(await statuses(token)).toEqual([200, 200]);
-    const [audit] = await system.sql<{ subject: string; details: Record<string, unknown> }>(`SELECT subject, details FROM audit_events WHERE type = 'key_rotated'`);
-    expect(audit).toEqual({ subject: decodeJwt(admin).payload.sub, details: expect.objectContaining({ kid: pending.kid, retired_kid: active.kid, via: 'api', prepublished: true }) });
+    const [audit] = await system.sql<{ subject: string; details: Record<string, unknown> }>(
+      `SELECT subject, details FROM audit_events WHERE type = 'key_rotated'`,
+    );
+    expect(audit).toEqual({
+      subject: decodeJwt(admin).payload.sub,
+      details: expect.objectContaining({ kid: pending.kid, retired_kid: active.kid, via: 'api', prepublished: true }),
+    });
   });
 
   it('answers 503 with Retry-After, changing nothing, while another holder keeps the key lock past the statement timeout', async () => {
@@ -200,11 +217,7 @@ describe('POST /admin/keys/import', () => {
     const rows = await system.sql<{ private_key_encrypted: string | null }>('SELECT * FROM signing_keys');
     const audit = await system.sql('SELECT * FROM audit_events');
     const stored = JSON.stringify([rows, audit]);
-    const secrets = [
-      ...rsaPem.split('\n').filter((line) => line.length === 64),
-      String(p256Jwk.d),
-      'PRIVATE KEY',
-    ];
+    const secrets = [...rsaPem.split('\n').filter((line) => line.length === 64), String(p256Jwk.d), 'PRIVATE KEY'];
     for (const secret of secrets) expect(stored).not.toContain(secret);
     for (const row of rows) if (row.private_key_encrypted) expect(row.private_key_encrypted).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
     expect(audit.filter((a) => a.type === 'key_imported')).toHaveLength(2);
@@ -218,7 +231,10 @@ describe('POST /admin/keys/import', () => {
     const fresh = await system.adminToken();
     // The same P-256 key as a JWK, and the same key as PEM: one thumbprint (RFC 7638), whatever the encoding.
     const p256Pem = p256.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    for (const body of [{ kid: 'legacy-ec-again', key: p256Jwk, activate: true }, { kid: 'legacy-ec-pem', key: p256Pem }]) {
+    for (const body of [
+      { kid: 'legacy-ec-again', key: p256Jwk, activate: true },
+      { kid: 'legacy-ec-pem', key: p256Pem },
+    ]) {
       const response = await post('/import', fresh, body);
       expect({ status: response.status, error: response.body.error }).toEqual({ status: 409, error: 'conflict' });
       expect(response.body.error_description).toMatch(/legacy-ec.*revoked/);

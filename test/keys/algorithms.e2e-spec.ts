@@ -38,7 +38,11 @@ describe.each([
     const header = (name: string) => Buffer.from(JSON.stringify({ alg: name, typ: 'at+jwt', kid: forge.kid })).toString('base64url');
     for (const service of services()) {
       expect((await call('GET', `${service}/me`, { token: valid })).status).toBe(200);
-      for (const token of [`${header(otherAlg)}.${payload}.${signature}`, `${header('none')}.${payload}.`, forge.sign(system.issuerUrl, {}, { alg: otherAlg })]) {
+      for (const token of [
+        `${header(otherAlg)}.${payload}.${signature}`,
+        `${header('none')}.${payload}.`,
+        forge.sign(system.issuerUrl, {}, { alg: otherAlg }),
+      ]) {
         const result = await call('GET', `${service}/me`, { token });
         expect(result.status).toBe(401);
         expect(result.headers.get('www-authenticate')).toContain('error="invalid_token"');

@@ -60,13 +60,17 @@ describe('operator CLI', () => {
     expect(rotated.stdout).toContain(`rotated: ${pending.kid} signs now`);
     expect(rotated.stdout).toContain('note: published for less than'); // the system started moments ago
     // Correctness only: the running issuer picks up the CLI's change (how fast is the bench's to say).
-    await eventually(async () => decodeJwt((await login(system.issuerUrl, 'alice', 'alice-password')).access_token).header.kid === pending.kid, 15_000, 'issuer signing with the new key');
+    await eventually(
+      async () => decodeJwt((await login(system.issuerUrl, 'alice', 'alice-password')).access_token).header.kid === pending.kid,
+      15_000,
+      'issuer signing with the new key',
+    );
     const [audit] = await system.sql<{ subject: string; details: { via: string } }>(`SELECT subject, details FROM audit_events WHERE type = 'key_rotated'`);
     expect(audit.subject).toMatch(/^cli:/);
     expect(audit.details.via).toBe('cli');
   });
 
-  it('keys:revoke pulls a key from the running issuer\'s JWKS at once; an unknown kid is refused', async () => {
+  it("keys:revoke pulls a key from the running issuer's JWKS at once; an unknown kid is refused", async () => {
     const [pending] = byState(await adminKeys(system), 'pending');
     const revoked = await run(['keys:revoke', pending.kid]);
     expect(revoked.code).toBe(0);

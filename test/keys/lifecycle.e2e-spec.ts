@@ -6,7 +6,14 @@ import { adminKeys, byState, jwksKids, KeysSystem, startKeysSystem } from './sup
  * retired key honoured until they expire, removal only after the last of them, resumption after restarts.
  * Short timings that keep the production ordering: max-age 10 s + reload 1 s < lead 20 s <= interval 60 s.
  */
-const ENV = { JWKS_MAX_AGE: '10', KEY_RELOAD_INTERVAL: '1', KEY_PUBLISH_LEAD_TIME: '20', KEY_ROTATION_INTERVAL: '60', ACCESS_TOKEN_TTL: '600', KEY_REMOVAL_GRACE: '60' };
+const ENV = {
+  JWKS_MAX_AGE: '10',
+  KEY_RELOAD_INTERVAL: '1',
+  KEY_PUBLISH_LEAD_TIME: '20',
+  KEY_ROTATION_INTERVAL: '60',
+  ACCESS_TOKEN_TTL: '600',
+  KEY_REMOVAL_GRACE: '60',
+};
 const REMOVAL_DELAY_MS = (600 + 1 + 60) * 1000;
 
 jest.setTimeout(60_000);
@@ -69,7 +76,9 @@ describe('scheduled key lifecycle (controllable clock)', () => {
     await moveTo(Date.parse(retired.remove_after!) + 1000);
     expect(await jwksKids(system.issuerUrl)).not.toContain(first.kid);
     const [gone] = await system.sql<{ state: string; private_key_encrypted: string | null; removed_at: Date | null }>(
-      'SELECT state, private_key_encrypted, removed_at FROM signing_keys WHERE kid = $1', [first.kid]);
+      'SELECT state, private_key_encrypted, removed_at FROM signing_keys WHERE kid = $1',
+      [first.kid],
+    );
     expect(gone).toEqual({ state: 'removed', private_key_encrypted: null, removed_at: expect.any(Date) });
     const audit = await system.sql<{ type: string }>(`SELECT type FROM audit_events WHERE details->>'kid' = $1 ORDER BY id`, [first.kid]);
     expect(audit.map((a) => a.type)).toEqual(['key_generated', 'key_activated', 'key_retired', 'key_removed']);

@@ -81,7 +81,11 @@ describe('two issuer processes on one database', () => {
     expect(results.map((r) => r.body.kid)).toContain(active);
 
     const started = Date.now();
-    await eventually(async () => (await kidOf(replicas.a)) === active && (await kidOf(replicas.b)) === active, 4000, 'both replicas signing with the active key');
+    await eventually(
+      async () => (await kidOf(replicas.a)) === active && (await kidOf(replicas.b)) === active,
+      4000,
+      'both replicas signing with the active key',
+    );
     expect(await etagOf(replicas.a)).toBe(await etagOf(replicas.b));
     console.log(`replicas converged on the new active key in ${Date.now() - started} ms (bound: KEY_RELOAD_INTERVAL=2 s)`);
   });
@@ -94,13 +98,21 @@ describe('two issuer processes on one database', () => {
 describe('two issuer processes rotating on a short schedule', () => {
   let replicas: Replicas;
   beforeAll(async () => {
-    replicas = await startReplicas({ JWKS_MAX_AGE: '1', KEY_RELOAD_INTERVAL: '1', KEY_PUBLISH_LEAD_TIME: '2', KEY_ROTATION_INTERVAL: '2', KEY_ROTATION_TICK: '1' });
+    replicas = await startReplicas({
+      JWKS_MAX_AGE: '1',
+      KEY_RELOAD_INTERVAL: '1',
+      KEY_PUBLISH_LEAD_TIME: '2',
+      KEY_ROTATION_INTERVAL: '2',
+      KEY_ROTATION_TICK: '1',
+    });
   });
   afterAll(() => replicas?.stop());
 
   it('both schedulers tick every second, yet each rotation happens once, a full interval after the last', async () => {
     await new Promise((resolve) => setTimeout(resolve, 7000));
-    const rows = await replicas.sql<{ kid: string; activated_at: Date }>(`SELECT kid, activated_at FROM signing_keys WHERE activated_at IS NOT NULL ORDER BY activated_at`);
+    const rows = await replicas.sql<{ kid: string; activated_at: Date }>(
+      `SELECT kid, activated_at FROM signing_keys WHERE activated_at IS NOT NULL ORDER BY activated_at`,
+    );
     expect(rows.length).toBeGreaterThanOrEqual(3);
     const gaps = rows.slice(1).map((row, i) => row.activated_at.getTime() - rows[i].activated_at.getTime());
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(2000);

@@ -29,7 +29,10 @@ async function fastifyServer(verifier: TokenVerifier): Promise<Server> {
 }
 
 /** The guard without Nest: a plain Express app and a plain Fastify app, against the real issuer, PostgreSQL and Redis. */
-describe.each([['express', expressServer], ['fastify', fastifyServer]] as const)('@app/auth-guard/node on plain %s', (_name, start) => {
+describe.each([
+  ['express', expressServer],
+  ['fastify', fastifyServer],
+] as const)('@app/auth-guard/node on plain %s', (_name, start) => {
   let system: TestSystem;
   let verifier: TokenVerifier;
   let server: Server;
@@ -73,7 +76,8 @@ describe.each([['express', expressServer], ['fastify', fastifyServer]] as const)
       `${b64url({ ...decodeJwt(valid).header, alg: 'none' })}.${payload}.${signature}`,
       forge.sign(system.issuerUrl, { aud: 'billing-api' }),
       forge.sign(system.issuerUrl, { iat: now - 900, exp: now - 60 }),
-    ]) await refused(token);
+    ])
+      await refused(token);
   });
 
   it('403 insufficient_scope without the role, 200 with it', async () => {

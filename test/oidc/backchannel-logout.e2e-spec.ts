@@ -33,10 +33,11 @@ async function receiver(hang = false): Promise<{ url: string; received: Received
   return {
     url: `http://127.0.0.1:${port}/backchannel-logout`,
     received,
-    close: () => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -57,8 +58,19 @@ describe('OpenID Connect back-channel logout', () => {
 
   const register = async (id: string, port: number, backchannel: string) => {
     const run = await runClientsCreate(system.databaseUrl, [
-      '--id', id, '--type', 'public', '--first-party', '--audiences', 'orders-api',
-      '--redirect-uris', `http://127.0.0.1:${port}/callback`, '--post-logout-uris', `http://127.0.0.1:${port}/`, '--backchannel-logout-uri', backchannel,
+      '--id',
+      id,
+      '--type',
+      'public',
+      '--first-party',
+      '--audiences',
+      'orders-api',
+      '--redirect-uris',
+      `http://127.0.0.1:${port}/callback`,
+      '--post-logout-uris',
+      `http://127.0.0.1:${port}/`,
+      '--backchannel-logout-uri',
+      backchannel,
     ]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.out[0])).toMatchObject({ backchannel_logout_uri: backchannel });
@@ -71,7 +83,13 @@ describe('OpenID Connect back-channel logout', () => {
     const url = authorizeUrl(system.issuerUrl, { clientId, redirectUri, challenge: pkce.challenge, nonce: 'n-bcl' });
     const back = jar.cookies.has('__Host-sso') ? await jar.get(url) : await signIn(jar, system.issuerUrl, url);
     const tokens = await call('POST', `${system.issuerUrl}/oauth/token`, {
-      form: { grant_type: 'authorization_code', code: callbackParams(back.location).code, redirect_uri: redirectUri, code_verifier: pkce.verifier, client_id: clientId },
+      form: {
+        grant_type: 'authorization_code',
+        code: callbackParams(back.location).code,
+        redirect_uri: redirectUri,
+        code_verifier: pkce.verifier,
+        client_id: clientId,
+      },
     });
     expect(tokens.status).toBe(200);
     return tokens.body as { id_token: string; access_token: string };
@@ -116,7 +134,9 @@ describe('OpenID Connect back-channel logout', () => {
     await signInAt(jar, 'demo-spa', 4180);
     const idToken = decodeJwt(tokens.id_token).payload;
 
-    const logout = await jar.get(`${system.issuerUrl}/oidc/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: 'http://127.0.0.1:4191/', state: 'bye' }).toString()}`);
+    const logout = await jar.get(
+      `${system.issuerUrl}/oidc/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: 'http://127.0.0.1:4191/', state: 'bye' }).toString()}`,
+    );
     expect(logout.status).toBe(302);
     expect(logout.location).toBe('http://127.0.0.1:4191/?state=bye');
     await until(() => rp.received.length > 0, 'the logout token');
@@ -151,7 +171,7 @@ describe('OpenID Connect back-channel logout', () => {
     expect(rp.received).toHaveLength(1);
   });
 
-  it('/auth/logout-all ends the user\'s SSO sessions and announces them', async () => {
+  it("/auth/logout-all ends the user's SSO sessions and announces them", async () => {
     rp.received.length = 0;
     const jar = new BrowserJar();
     const tokens = await signInAt(jar, 'bcl-app', 4191);
@@ -161,7 +181,9 @@ describe('OpenID Connect back-channel logout', () => {
     expect(all.status).toBe(204);
     await until(() => rp.received.some((r) => decodeJwt(new URLSearchParams(r.body).get('logout_token')!).payload.sid === sid), 'the logout-all token');
     // The browser's SSO session is over: a silent sign-in now needs the password.
-    const silent = await jar.get(authorizeUrl(system.issuerUrl, { clientId: 'bcl-app', redirectUri: 'http://127.0.0.1:4191/callback', extra: { prompt: 'none' } }));
+    const silent = await jar.get(
+      authorizeUrl(system.issuerUrl, { clientId: 'bcl-app', redirectUri: 'http://127.0.0.1:4191/callback', extra: { prompt: 'none' } }),
+    );
     expect(callbackParams(silent.location)).toMatchObject({ error: 'login_required' });
   });
 
@@ -177,7 +199,9 @@ describe('OpenID Connect back-channel logout', () => {
     expect(took).toBeLessThan(4000);
     await until(() => hanging.received.length > 0, 'the hanging receiver to be tried');
     // The session is ended all the same.
-    const silent = await jar.get(authorizeUrl(system.issuerUrl, { clientId: 'bcl-hang', redirectUri: 'http://127.0.0.1:4192/callback', extra: { prompt: 'none' } }));
+    const silent = await jar.get(
+      authorizeUrl(system.issuerUrl, { clientId: 'bcl-hang', redirectUri: 'http://127.0.0.1:4192/callback', extra: { prompt: 'none' } }),
+    );
     expect(callbackParams(silent.location)).toMatchObject({ error: 'login_required' });
   });
 });

@@ -6,7 +6,15 @@ import { ExampleApp } from './support/example-app';
 
 /** Debian's chromium package; never a downloaded browser. Missing, this suite fails (CI installs it: .ci/run). */
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 /** Where the login page's screenshot goes, to look at (docs/oidc.md shows one). */
 const SCREENSHOT = process.env.LOGIN_SCREENSHOT ?? '/tmp/oidc-login-page.png';
 
@@ -25,7 +33,13 @@ describe('sign-in in a real browser (Chromium)', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
     system = await startTestSystem();
     spa = new ExampleApp({ issuerUrl: system.issuerUrl, port: 4180, clientId: DEMO_SPA.clientId, serviceUrl: system.ordersUrl });
-    portal = new ExampleApp({ issuerUrl: system.issuerUrl, port: 4181, clientId: DEMO_PORTAL.clientId, secret: DEMO_PORTAL.secret, serviceUrl: system.billingUrl });
+    portal = new ExampleApp({
+      issuerUrl: system.issuerUrl,
+      port: 4181,
+      clientId: DEMO_PORTAL.clientId,
+      secret: DEMO_PORTAL.secret,
+      serviceUrl: system.billingUrl,
+    });
     await spa.start();
     await portal.start();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });

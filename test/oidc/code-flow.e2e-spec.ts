@@ -57,7 +57,9 @@ describe('OpenID Connect authorization code flow', () => {
     const page = await jar.get(authorize.location!);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; style-src 'sha256-[^']+'; form-action 'self' http:\/\/127\.0\.0\.1:4180\/callback; frame-ancestors 'none'/);
+    expect(page.headers.get('content-security-policy')).toMatch(
+      /default-src 'none'; style-src 'sha256-[^']+'; form-action 'self' http:\/\/127\.0\.0\.1:4180\/callback; frame-ancestors 'none'/,
+    );
     expect(page.headers.get('cache-control')).toBe('no-store');
     expect(page.text).toContain('<label for="username">');
     expect(page.text).toContain('<label for="password">');
@@ -96,10 +98,15 @@ describe('OpenID Connect authorization code flow', () => {
   it('a second app signs the user in without a password (SSO), with the same sid', async () => {
     const { jar, tokens } = await spaSession();
     const pkce = pkcePair();
-    const back = await jar.get(authorizeUrl(system.issuerUrl, { clientId: DEMO_PORTAL.clientId, redirectUri: DEMO_PORTAL.redirectUri, challenge: pkce.challenge }));
+    const back = await jar.get(
+      authorizeUrl(system.issuerUrl, { clientId: DEMO_PORTAL.clientId, redirectUri: DEMO_PORTAL.redirectUri, challenge: pkce.challenge }),
+    );
     expect(back.status).toBe(302);
     const { code } = callbackParams(back.location);
-    const portal = await token({ grant_type: 'authorization_code', code, redirect_uri: DEMO_PORTAL.redirectUri, code_verifier: pkce.verifier }, basic(DEMO_PORTAL.clientId, DEMO_PORTAL.secret));
+    const portal = await token(
+      { grant_type: 'authorization_code', code, redirect_uri: DEMO_PORTAL.redirectUri, code_verifier: pkce.verifier },
+      basic(DEMO_PORTAL.clientId, DEMO_PORTAL.secret),
+    );
     expect(portal.status).toBe(200);
     const first = decodeJwt(tokens.id_token).payload;
     const second = decodeJwt(portal.body.id_token).payload;
@@ -109,7 +116,9 @@ describe('OpenID Connect authorization code flow', () => {
   it('a confidential client must authenticate to redeem its code', async () => {
     const { jar } = await spaSession();
     const pkce = pkcePair();
-    const back = await jar.get(authorizeUrl(system.issuerUrl, { clientId: DEMO_PORTAL.clientId, redirectUri: DEMO_PORTAL.redirectUri, challenge: pkce.challenge }));
+    const back = await jar.get(
+      authorizeUrl(system.issuerUrl, { clientId: DEMO_PORTAL.clientId, redirectUri: DEMO_PORTAL.redirectUri, challenge: pkce.challenge }),
+    );
     const { code } = callbackParams(back.location);
     const form = { grant_type: 'authorization_code', code, redirect_uri: DEMO_PORTAL.redirectUri, code_verifier: pkce.verifier };
     expect((await token({ ...form, client_id: DEMO_PORTAL.clientId })).body.error).toBe('invalid_client');
@@ -129,7 +138,10 @@ describe('OpenID Connect authorization code flow', () => {
       expect(callbackParams(back.location).code).toBeDefined();
     });
 
-    it.each([['prompt=login', { prompt: 'login' }], ['max_age=0', { max_age: '0' }]])('%s sends a signed-in user to the form again, and keeps the sid', async (_name, extra) => {
+    it.each([
+      ['prompt=login', { prompt: 'login' }],
+      ['max_age=0', { max_age: '0' }],
+    ])('%s sends a signed-in user to the form again, and keeps the sid', async (_name, extra) => {
       const { jar, tokens } = await spaSession();
       await new Promise((resolve) => setTimeout(resolve, 1100));
       const pkce = pkcePair();
@@ -182,7 +194,10 @@ describe('OpenID Connect authorization code flow', () => {
       const pkce = pkcePair();
       const back = await signIn(jar, system.issuerUrl, authorizeUrl(system.issuerUrl, { challenge: pkce.challenge }));
       const { code } = callbackParams(back.location);
-      const stolen = await token({ grant_type: 'authorization_code', code, redirect_uri: DEMO_SPA.redirectUri, code_verifier: pkce.verifier }, basic(DEMO_PORTAL.clientId, DEMO_PORTAL.secret));
+      const stolen = await token(
+        { grant_type: 'authorization_code', code, redirect_uri: DEMO_SPA.redirectUri, code_verifier: pkce.verifier },
+        basic(DEMO_PORTAL.clientId, DEMO_PORTAL.secret),
+      );
       expect(stolen.body.error).toBe('invalid_grant');
     });
 
@@ -194,7 +209,7 @@ describe('OpenID Connect authorization code flow', () => {
       await db.connect();
       const hash = createHash('sha256').update(code).digest('base64url');
       // Only the hash is stored; its lifetime is at most 60 s.
-      const row = await db.query("SELECT extract(epoch FROM expires_at - now()) AS ttl FROM authorization_codes WHERE code_hash = $1", [hash]);
+      const row = await db.query('SELECT extract(epoch FROM expires_at - now()) AS ttl FROM authorization_codes WHERE code_hash = $1', [hash]);
       expect(Number(row.rows[0].ttl)).toBeLessThanOrEqual(60);
       await db.query("UPDATE authorization_codes SET expires_at = now() - interval '1 second' WHERE code_hash = $1", [hash]);
       await db.end();
@@ -204,7 +219,11 @@ describe('OpenID Connect authorization code flow', () => {
     it('an unknown or garbage code is invalid_grant', async () => {
       for (const code of ['x', 'A'.repeat(43), '%00', 'a'.repeat(5000)]) {
         const result = await spaExchange(code, pkcePair().verifier);
-        expect({ code: code.slice(0, 8), status: result.status, error: result.body?.error }).toEqual({ code: code.slice(0, 8), status: 400, error: 'invalid_grant' });
+        expect({ code: code.slice(0, 8), status: result.status, error: result.body?.error }).toEqual({
+          code: code.slice(0, 8),
+          status: 400,
+          error: 'invalid_grant',
+        });
       }
     });
   });
@@ -240,7 +259,7 @@ describe('OpenID Connect authorization code flow', () => {
       ['a redirect URI with a longer path', { redirectUri: 'http://127.0.0.1:4180/callback/../evil' }],
       ['a redirect URI with a query added', { redirectUri: 'http://127.0.0.1:4180/callback?next=https://evil.example' }],
       ['a redirect URI with a fragment', { redirectUri: 'http://127.0.0.1:4180/callback#x' }],
-      ['another client\'s redirect URI', { redirectUri: DEMO_PORTAL.redirectUri }],
+      ["another client's redirect URI", { redirectUri: DEMO_PORTAL.redirectUri }],
     ])('%s is shown on the issuer page (400), never redirected', async (_name, options) => {
       const back = await new BrowserJar().get(authorizeUrl(system.issuerUrl, options));
       expect(back.status).toBe(400);
@@ -270,7 +289,11 @@ describe('OpenID Connect authorization code flow', () => {
       const { fields: other } = await openForm();
       for (const csrf of ['', 'x', other.csrf]) {
         const result = await jar.request('POST', `${system.issuerUrl}/oidc/login`, { ...fields, csrf, username: 'alice', password: 'alice-password' });
-        expect({ status: result.status, location: result.location, session: result.headers.getSetCookie().some((c) => c.startsWith('__Host-sso=')) }).toEqual({ status: 400, location: undefined, session: false });
+        expect({ status: result.status, location: result.location, session: result.headers.getSetCookie().some((c) => c.startsWith('__Host-sso=')) }).toEqual({
+          status: 400,
+          location: undefined,
+          session: false,
+        });
       }
       const stranger = new BrowserJar();
       const noCookie = await stranger.request('POST', `${system.issuerUrl}/oidc/login`, { ...fields, username: 'alice', password: 'alice-password' });
@@ -279,7 +302,10 @@ describe('OpenID Connect authorization code flow', () => {
 
     it('answers a wrong password and an unknown user alike, announced to assistive technology', async () => {
       const texts: string[] = [];
-      for (const [username, password] of [['alice', 'wrong-password'], ['nobody', 'wrong-password']]) {
+      for (const [username, password] of [
+        ['alice', 'wrong-password'],
+        ['nobody', 'wrong-password'],
+      ]) {
         const { jar, fields } = await openForm();
         const result = await jar.request('POST', `${system.issuerUrl}/oidc/login`, { ...fields, username, password });
         expect(result.status).toBe(401);
@@ -301,7 +327,11 @@ describe('OpenID Connect authorization code flow', () => {
       const { tokens } = await spaSession('openid profile offline_access');
       const refreshed = await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: DEMO_SPA.clientId });
       expect(refreshed.status).toBe(200);
-      expect(decodeJwt(refreshed.body.access_token).payload).toMatchObject({ client_id: 'demo-spa', aud: ['orders-api', 'billing-api'], scope: 'openid profile offline_access' });
+      expect(decodeJwt(refreshed.body.access_token).payload).toMatchObject({
+        client_id: 'demo-spa',
+        aud: ['orders-api', 'billing-api'],
+        scope: 'openid profile offline_access',
+      });
       expect(refreshed.body.refresh_token).not.toBe(tokens.refresh_token);
       expect((await call('GET', `${system.ordersUrl}/me`, { token: tokens.access_token })).status).toBe(401);
       // Bound to its client: no client_id, or another one, is refused.
@@ -313,25 +343,40 @@ describe('OpenID Connect authorization code flow', () => {
     it('ends the issuer session and every token of its sid at every service, then returns to the registered URI', async () => {
       const { jar, tokens } = await spaSession('openid offline_access');
       const pkce = pkcePair();
-      const portalBack = await jar.get(authorizeUrl(system.issuerUrl, { clientId: DEMO_PORTAL.clientId, redirectUri: DEMO_PORTAL.redirectUri, challenge: pkce.challenge }));
-      const portal = await token({ grant_type: 'authorization_code', code: callbackParams(portalBack.location).code, redirect_uri: DEMO_PORTAL.redirectUri, code_verifier: pkce.verifier }, basic(DEMO_PORTAL.clientId, DEMO_PORTAL.secret));
-      for (const access of [tokens.access_token, portal.body.access_token]) expect((await call('GET', `${system.billingUrl}/me`, { token: access })).status).toBe(200);
+      const portalBack = await jar.get(
+        authorizeUrl(system.issuerUrl, { clientId: DEMO_PORTAL.clientId, redirectUri: DEMO_PORTAL.redirectUri, challenge: pkce.challenge }),
+      );
+      const portal = await token(
+        {
+          grant_type: 'authorization_code',
+          code: callbackParams(portalBack.location).code,
+          redirect_uri: DEMO_PORTAL.redirectUri,
+          code_verifier: pkce.verifier,
+        },
+        basic(DEMO_PORTAL.clientId, DEMO_PORTAL.secret),
+      );
+      for (const access of [tokens.access_token, portal.body.access_token])
+        expect((await call('GET', `${system.billingUrl}/me`, { token: access })).status).toBe(200);
 
-      const logout = await jar.get(`${system.issuerUrl}/oidc/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: DEMO_SPA.postLogout, state: 'bye' }).toString()}`);
+      const logout = await jar.get(
+        `${system.issuerUrl}/oidc/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: DEMO_SPA.postLogout, state: 'bye' }).toString()}`,
+      );
       expect(logout.status).toBe(302);
       expect(logout.location).toBe(`${DEMO_SPA.postLogout}?state=bye`);
       for (const access of [tokens.access_token, portal.body.access_token]) {
         for (const service of [system.ordersUrl, system.billingUrl]) expect((await call('GET', `${service}/me`, { token: access })).status).toBe(401);
         expect((await call('GET', `${system.issuerUrl}/oidc/userinfo`, { token: access })).status).toBe(401);
       }
-      expect((await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: DEMO_SPA.clientId })).body.error).toBe('invalid_grant');
+      expect((await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: DEMO_SPA.clientId })).body.error).toBe(
+        'invalid_grant',
+      );
       const quiet = await jar.get(authorizeUrl(system.issuerUrl, { extra: { prompt: 'none' } }));
       expect(callbackParams(quiet.location).error).toBe('login_required');
     });
 
     it.each([
       ['an unregistered post-logout URI', (hint: string) => ({ id_token_hint: hint, post_logout_redirect_uri: 'https://evil.example/' })],
-      ['another client\'s post-logout URI', (hint: string) => ({ id_token_hint: hint, post_logout_redirect_uri: DEMO_PORTAL.postLogout })],
+      ["another client's post-logout URI", (hint: string) => ({ id_token_hint: hint, post_logout_redirect_uri: DEMO_PORTAL.postLogout })],
       ['no id_token_hint', () => ({ post_logout_redirect_uri: DEMO_SPA.postLogout })],
       ['a forged hint', (hint: string) => ({ id_token_hint: `${hint.slice(0, -4)}AAAA`, post_logout_redirect_uri: DEMO_SPA.postLogout })],
     ])('%s is refused on the issuer page and ends nothing', async (_name, params) => {

@@ -18,13 +18,24 @@ const THIRD = { clientId: 'third-app', redirectUri: 'http://127.0.0.1:4190/callb
 describe('OpenID Connect consent', () => {
   let system: TestSystem;
   let db: Client;
-  const authorize = (extra: Parameters<typeof authorizeUrl>[1] = {}) => authorizeUrl(system.issuerUrl, { clientId: THIRD.clientId, redirectUri: THIRD.redirectUri, ...extra });
+  const authorize = (extra: Parameters<typeof authorizeUrl>[1] = {}) =>
+    authorizeUrl(system.issuerUrl, { clientId: THIRD.clientId, redirectUri: THIRD.redirectUri, ...extra });
   const consentRows = async (clientId = THIRD.clientId) => (await db.query('SELECT subject, scopes FROM oidc_consents WHERE client_id = $1', [clientId])).rows;
-  const allow = (jar: BrowserJar, page: JarResponse, decision = 'allow') => jar.request('POST', `${system.issuerUrl}/oidc/consent`, { ...formFields(page.text), decision });
+  const allow = (jar: BrowserJar, page: JarResponse, decision = 'allow') =>
+    jar.request('POST', `${system.issuerUrl}/oidc/consent`, { ...formFields(page.text), decision });
 
   beforeAll(async () => {
     system = await startTestSystem();
-    const created = await runClientsCreate(system.databaseUrl, ['--id', THIRD.clientId, '--type', 'public', '--audiences', 'orders-api,billing-api', '--redirect-uris', THIRD.redirectUri]);
+    const created = await runClientsCreate(system.databaseUrl, [
+      '--id',
+      THIRD.clientId,
+      '--type',
+      'public',
+      '--audiences',
+      'orders-api,billing-api',
+      '--redirect-uris',
+      THIRD.redirectUri,
+    ]);
     expect(created.code).toBe(0);
     db = new Client({ connectionString: system.databaseUrl });
     await db.connect();
@@ -40,7 +51,9 @@ describe('OpenID Connect consent', () => {
     const page = await signIn(jar, system.issuerUrl, authorize({ challenge: pkce.challenge, state: 'st-1', scope: 'openid profile' }));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-[^']+'; form-action 'self' http:\/\/127\.0\.0\.1:4190\/callback; frame-ancestors 'none'; base-uri 'none'$/);
+    expect(page.headers.get('content-security-policy')).toMatch(
+      /^default-src 'none'; style-src 'sha256-[^']+'; form-action 'self' http:\/\/127\.0\.0\.1:4190\/callback; frame-ancestors 'none'; base-uri 'none'$/,
+    );
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('cache-control')).toBe('no-store');
     expect(page.text).not.toContain('<script');
@@ -48,7 +61,9 @@ describe('OpenID Connect consent', () => {
     expect(page.text).toContain('See your username and name');
     expect(page.text).toContain('<li>orders-api</li>');
     expect(page.text).toContain('<li>billing-api</li>');
-    expect(page.text).toMatch(/<button type="submit" name="decision" value="allow" autofocus>Allow<\/button><button type="submit" name="decision" value="deny"/);
+    expect(page.text).toMatch(
+      /<button type="submit" name="decision" value="allow" autofocus>Allow<\/button><button type="submit" name="decision" value="deny"/,
+    );
 
     const back = await allow(jar, page);
     expect(back.status).toBe(303);
@@ -83,7 +98,12 @@ describe('OpenID Connect consent', () => {
     expect(page.status).toBe(200);
     const back = await allow(jar, page, 'deny');
     expect(back.status).toBe(303);
-    expect(callbackParams(back.location)).toEqual({ error: 'access_denied', error_description: 'the user denied access', state: 'deny-state', iss: system.issuerUrl });
+    expect(callbackParams(back.location)).toEqual({
+      error: 'access_denied',
+      error_description: 'the user denied access',
+      state: 'deny-state',
+      iss: system.issuerUrl,
+    });
     const admin = (await db.query("SELECT id FROM users WHERE username = 'admin'")).rows[0].id;
     expect((await consentRows()).some((row) => row.subject === admin)).toBe(false);
 
@@ -93,7 +113,7 @@ describe('OpenID Connect consent', () => {
     expect(callbackParams(silent.location)).toMatchObject({ error: 'consent_required', state: 'none-state' });
   });
 
-  it('a consent post without its CSRF token, with another request\'s, or without a session is a 400 page', async () => {
+  it("a consent post without its CSRF token, with another request's, or without a session is a 400 page", async () => {
     const jar = new BrowserJar();
     const page = await signIn(jar, system.issuerUrl, authorize({ scope: 'openid email' }));
     expect(page.status).toBe(200);
@@ -137,7 +157,9 @@ describe('OpenID Connect consent', () => {
       fc.array(fc.tuple(names, junk), { maxLength: 8 }).map((pairs) => pairs.map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v)}`).join('&')),
       // The right token with a wrong request, or repeated fields.
       fc.record({ authorize: junk, decision: junk }).map((f) => new URLSearchParams({ ...f, csrf: fields.csrf }).toString()),
-      fc.constant(`csrf=${encodeURIComponent(fields.csrf)}&csrf=${encodeURIComponent(fields.csrf)}&authorize=${encodeURIComponent(fields.authorize)}&decision=allow`),
+      fc.constant(
+        `csrf=${encodeURIComponent(fields.csrf)}&csrf=${encodeURIComponent(fields.csrf)}&authorize=${encodeURIComponent(fields.authorize)}&decision=allow`,
+      ),
       fc.string({ maxLength: 300 }),
     );
     await fc.assert(
@@ -145,7 +167,13 @@ describe('OpenID Connect consent', () => {
         const result = await jar.request('POST', `${system.issuerUrl}/oidc/consent`, form);
         // The one valid combination (right token, this request, allow/deny) may answer 303; generated junk around it may not.
         const valid = new URLSearchParams(form);
-        const exact = valid.getAll('csrf').length === 1 && valid.get('csrf') === fields.csrf && valid.getAll('authorize').length === 1 && valid.get('authorize') === fields.authorize && valid.getAll('decision').length === 1 && ['allow', 'deny'].includes(valid.get('decision')!);
+        const exact =
+          valid.getAll('csrf').length === 1 &&
+          valid.get('csrf') === fields.csrf &&
+          valid.getAll('authorize').length === 1 &&
+          valid.get('authorize') === fields.authorize &&
+          valid.getAll('decision').length === 1 &&
+          ['allow', 'deny'].includes(valid.get('decision')!);
         if (exact) return;
         expect(result.status).toBeGreaterThanOrEqual(400);
         expect(result.status).toBeLessThan(500);

@@ -61,7 +61,11 @@ describe('openid-client signs users in through the issuer', () => {
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.access_token).not.toBe(tokens.access_token);
 
-    const logout = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: redirectUri.replace('/callback', '/'), state: 'done' });
+    const logout = client.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: redirectUri.replace('/callback', '/'),
+      state: 'done',
+    });
     const back = await jar.get(logout.toString());
     expect(back.location).toBe(`${redirectUri.replace('/callback', '/')}?state=done`);
     expect((await call('GET', `${system.ordersUrl}/me`, { token: refreshed.access_token })).status).toBe(401);

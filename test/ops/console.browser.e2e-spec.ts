@@ -27,7 +27,10 @@ describe('operator console in a browser', () => {
     const problems: string[] = [];
     // Console errors (CSP violations are reported there) and failed responses; the browser's own favicon probe aside.
     page.on('console', (message) => message.type() === 'error' && !/status of 404/.test(message.text()) && problems.push(message.text()));
-    page.on('response', (response) => response.status() >= 400 && !response.url().endsWith('/favicon.ico') && problems.push(`${response.status()} ${response.url()}`));
+    page.on(
+      'response',
+      (response) => response.status() >= 400 && !response.url().endsWith('/favicon.ico') && problems.push(`${response.status()} ${response.url()}`),
+    );
     page.on('pageerror', (error) => problems.push(error.message));
     await page.goto(`${system.issuerUrl}/console`);
     await page.fill('input[name=username]', 'admin');
@@ -35,13 +38,21 @@ describe('operator console in a browser', () => {
     await page.click('button[type=submit]');
     await page.waitForSelector('#timeline svg rect');
     // Page-side code as strings: the test compiles without the DOM library.
-    const rows = () => page.evaluate<string[][]>("Array.from(document.querySelectorAll('#keys tbody tr')).map((tr) => Array.from(tr.querySelectorAll('td')).slice(0, 3).map((td) => td.textContent))");
+    const rows = () =>
+      page.evaluate<string[][]>(
+        "Array.from(document.querySelectorAll('#keys tbody tr')).map((tr) => Array.from(tr.querySelectorAll('td')).slice(0, 3).map((td) => td.textContent))",
+      );
     const before = await rows();
     const activeBefore = before.find((row) => row[2] === 'active')![0];
     const pendingBefore = before.find((row) => row[2] === 'pending')![0];
     expect(await page.locator('#events tbody tr').count()).toBeGreaterThan(0);
     // The token is nowhere but in the script's memory.
-    expect(await page.evaluate('[sessionStorage.length, localStorage.length, document.cookie, location.href]')).toEqual([0, 0, '', `${system.issuerUrl}/console`]);
+    expect(await page.evaluate('[sessionStorage.length, localStorage.length, document.cookie, location.href]')).toEqual([
+      0,
+      0,
+      '',
+      `${system.issuerUrl}/console`,
+    ]);
 
     await page.click('#rotate');
     await page.waitForSelector('#confirm[open]');

@@ -42,14 +42,17 @@ describe('operator console', () => {
     ['audit events', '/admin/audit/events'],
     ['console overview', '/admin/console/overview'],
   ])('%s', (_name, path) => {
-    it('refuses no token and an admin\'s service-audience token (401), and alice with any token (403)', async () => {
+    it("refuses no token and an admin's service-audience token (401), and alice with any token (403)", async () => {
       expect((await call('GET', `${system.issuerUrl}${path}`)).status).toBe(401);
       const alice = await login(system.issuerUrl, 'alice', 'alice-password');
       expect((await call('GET', `${system.issuerUrl}${path}`, { token: alice.access_token })).status).toBe(403);
       const adminUserToken = await login(system.issuerUrl, 'admin', 'admin-password');
       expect((await call('GET', `${system.issuerUrl}${path}`, { token: adminUserToken.access_token })).status).toBe(401);
-      const aliceAdmin = await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'alice', password: 'alice-password', resource: `${system.issuerUrl}/admin` } });
-      if (aliceAdmin.status === 200) expect((await call('GET', `${system.issuerUrl}${path}`, { token: aliceAdmin.body.access_token as string })).status).toBe(403);
+      const aliceAdmin = await call('POST', `${system.issuerUrl}/auth/login`, {
+        json: { username: 'alice', password: 'alice-password', resource: `${system.issuerUrl}/admin` },
+      });
+      if (aliceAdmin.status === 200)
+        expect((await call('GET', `${system.issuerUrl}${path}`, { token: aliceAdmin.body.access_token as string })).status).toBe(403);
       else expect([400, 403]).toContain(aliceAdmin.status); // the issuer does not even mint her one
     });
   });
@@ -87,7 +90,10 @@ describe('operator console', () => {
     expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: user.access_token })).status).toBe(204);
     const result = await call('GET', `${system.issuerUrl}/admin/console/overview`, { token: admin });
     expect(result.status).toBe(200);
-    const { keys, traffic } = result.body as { keys: Array<{ kid: string; state: string; next?: { transition: string; at: string } }>; traffic: { signed: Record<string, number>; verified: Record<string, number> } };
+    const { keys, traffic } = result.body as {
+      keys: Array<{ kid: string; state: string; next?: { transition: string; at: string } }>;
+      traffic: { signed: Record<string, number>; verified: Record<string, number> };
+    };
     const active = keys.find((k) => k.state === 'active')!;
     const pending = keys.find((k) => k.state === 'pending')!;
     expect(active.next?.transition).toBe('retire');
@@ -102,7 +108,9 @@ describe('operator console', () => {
     const oldActive = before.keys.find((k) => k.state === 'active')!.kid;
     const rotated = await call('POST', `${system.issuerUrl}/admin/keys/rotate`, { token: admin });
     expect(rotated.status).toBe(200);
-    const after = (await call('GET', `${system.issuerUrl}/admin/console/overview`, { token: admin })).body as { keys: Array<{ kid: string; state: string; next?: { transition: string } }> };
+    const after = (await call('GET', `${system.issuerUrl}/admin/console/overview`, { token: admin })).body as {
+      keys: Array<{ kid: string; state: string; next?: { transition: string } }>;
+    };
     expect(after.keys.find((k) => k.state === 'active')!.kid).toBe(rotated.body.kid);
     expect(after.keys.find((k) => k.kid === oldActive)).toMatchObject({ state: 'retired', next: { transition: 'remove' } });
     const events = await call('GET', `${system.issuerUrl}/admin/audit/events?type=key_rotated&limit=5`, { token: admin });

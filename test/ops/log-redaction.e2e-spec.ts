@@ -34,8 +34,20 @@ describe.each(['debug', 'trace'])('logs at LOG_LEVEL=%s', (level) => {
     const issuerUrl = `http://127.0.0.1:${issuerPort}`;
     const url = new URL(database.url);
     url.password = dbPassword;
-    const common = { NODE_ENV: 'test', LOG_LEVEL: level, ISSUER_URL: issuerUrl, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redis.prefix, METRICS_TOKEN: metricsToken };
-    issuer = new AppProcess(issuerUrl, 'apps/auth-issuer/src/main.js', { ...common, KEY_ENCRYPTION_KEY: kek, DATABASE_URL: url.toString(), PORT: String(issuerPort) }).start();
+    const common = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: level,
+      ISSUER_URL: issuerUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: redis.prefix,
+      METRICS_TOKEN: metricsToken,
+    };
+    issuer = new AppProcess(issuerUrl, 'apps/auth-issuer/src/main.js', {
+      ...common,
+      KEY_ENCRYPTION_KEY: kek,
+      DATABASE_URL: url.toString(),
+      PORT: String(issuerPort),
+    }).start();
     await issuer.ready();
     orders = new AppProcess(`http://127.0.0.1:${ordersPort}`, 'apps/orders-api/src/main.js', { ...common, PORT: String(ordersPort) }).start();
     await orders.ready();
@@ -65,10 +77,15 @@ describe.each(['debug', 'trace'])('logs at LOG_LEVEL=%s', (level) => {
     const admin = await call('POST', `${issuer.url}/auth/login`, { json: { username: 'logged-user', password, resource: `${issuer.url}/admin` } });
     sent.push(admin.body.access_token as string);
     expect((await call('GET', `${issuer.url}/admin/keys`, { token: admin.body.access_token as string })).status).toBe(200);
-    expect((await call('POST', `${issuer.url}/oauth/token`, { form: { grant_type: 'client_credentials', client_id: 'nobody', client_secret: clientSecret } })).status).toBe(401);
+    expect(
+      (await call('POST', `${issuer.url}/oauth/token`, { form: { grant_type: 'client_credentials', client_id: 'nobody', client_secret: clientSecret } }))
+        .status,
+    ).toBe(401);
     const basic = Buffer.from(`nobody:${clientSecret}`).toString('base64');
     sent.push(basic);
-    expect((await call('POST', `${issuer.url}/oauth/token`, { form: { grant_type: 'client_credentials' }, headers: { authorization: `Basic ${basic}` } })).status).toBe(401);
+    expect(
+      (await call('POST', `${issuer.url}/oauth/token`, { form: { grant_type: 'client_credentials' }, headers: { authorization: `Basic ${basic}` } })).status,
+    ).toBe(401);
     expect((await call('POST', `${issuer.url}/oauth/introspect`, { form: { token: access }, headers: { authorization: `Basic ${basic}` } })).status).toBe(401);
     // Malformed bodies that quote the secrets: refused, and not echoed into a log.
     expect((await call('POST', `${issuer.url}/auth/login`, { json: `{"username":"x","password":"${password}"` })).status).toBe(400);

@@ -32,7 +32,16 @@ describe('metrics behind METRICS_TOKEN', () => {
   afterAll(() => system?.stop());
 
   it.each(['issuerUrl', 'ordersUrl', 'billingUrl'] as const)('%s refuses a missing, wrong or malformed token with 401 and no metrics', async (app) => {
-    for (const header of [undefined, '', `Bearer ${METRICS_TOKEN}x`, `Bearer ${METRICS_TOKEN.slice(1)}`, METRICS_TOKEN, `Basic ${METRICS_TOKEN}`, `Bearer  ${METRICS_TOKEN} extra`, 'Bearer ']) {
+    for (const header of [
+      undefined,
+      '',
+      `Bearer ${METRICS_TOKEN}x`,
+      `Bearer ${METRICS_TOKEN.slice(1)}`,
+      METRICS_TOKEN,
+      `Basic ${METRICS_TOKEN}`,
+      `Bearer  ${METRICS_TOKEN} extra`,
+      'Bearer ',
+    ]) {
       const result = await scrape(system[app], header);
       expect({ header, status: result.status }).toEqual({ header, status: 401 });
       expect(result.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
@@ -64,7 +73,7 @@ describe('metrics behind METRICS_TOKEN', () => {
     expect(seriesValue(orders.text, 'auth_guard_verifications_total{outcome="refused",reason="ERR_INSUFFICIENT_ROLE",app="orders-api"}')).toBe(1);
     expect(orders.text).toMatch(/^auth_guard_jwks_fetches_total\{result="modified",app="orders-api"\} [1-9]/m);
     expect(orders.text).toMatch(/^auth_guard_revocation_lookup_seconds_bucket\{le="[^"]+",app="orders-api",result="ok"\} [1-9]/m);
-        expect(orders.text).toMatch(/^process_cpu_user_seconds_total\{app="orders-api"\} /m);
+    expect(orders.text).toMatch(/^process_cpu_user_seconds_total\{app="orders-api"\} /m);
     expect(orders.text).toMatch(/^nodejs_heap_size_used_bytes\{app="orders-api"\} /m);
     expect(orders.text).toMatch(/^process_faults_total\{kind="uncaughtException",app="orders-api"\} 0/m);
     // A kid nobody published is counted as unknown, never under its own name.
@@ -80,7 +89,9 @@ describe('metrics behind METRICS_TOKEN', () => {
     expect(seriesValue(issuer.text, 'issuer_logins_total{outcome="success",app="auth-issuer"}')).toBe(1);
     expect(seriesValue(issuer.text, 'issuer_logins_total{outcome="failure",app="auth-issuer"}')).toBe(1);
     expect(seriesValue(issuer.text, 'issuer_refresh_reuse_detected_total{app="auth-issuer"}')).toBe(1);
-    expect(seriesValue(issuer.text, `issuer_signing_key_timestamp_seconds{kid="${kid}",alg="RS256",state="active",event="rotation_due",app="auth-issuer"}`)).toBeGreaterThan(Date.now() / 1000);
+    expect(
+      seriesValue(issuer.text, `issuer_signing_key_timestamp_seconds{kid="${kid}",alg="RS256",state="active",event="rotation_due",app="auth-issuer"}`),
+    ).toBeGreaterThan(Date.now() / 1000);
     expect(seriesValue(issuer.text, 'issuer_signing_keys{state="pending",app="auth-issuer"}')).toBe(1);
     expect(seriesValue(issuer.text, 'issuer_security_events_total{type="refresh_reuse",app="auth-issuer"}')).toBe(1);
   });
@@ -102,7 +113,9 @@ describe('metrics behind METRICS_TOKEN', () => {
   });
 
   it('answers many concurrent scrapes and garbage headers without a 5xx', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => scrape(system.issuerUrl, i % 2 ? `Bearer ${METRICS_TOKEN}` : `Bearer ${randomBytes(40).toString('base64')}`)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => scrape(system.issuerUrl, i % 2 ? `Bearer ${METRICS_TOKEN}` : `Bearer ${randomBytes(40).toString('base64')}`)),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([...Array(10).fill(200), ...Array(10).fill(401)]);
   });
 

@@ -24,7 +24,11 @@ describe('revocation races against refresh chains (processes)', () => {
   });
 
   /** Starts one chain per session, fires `revoke` once each has refreshed twice, lets the chains run out. */
-  async function race(sessions: Session[], revoke: () => Promise<HttpResult[]>, path: 'auth' | 'oauth' = 'auth'): Promise<{ chains: RefreshChain[]; answers: HttpResult[] }> {
+  async function race(
+    sessions: Session[],
+    revoke: () => Promise<HttpResult[]>,
+    path: 'auth' | 'oauth' = 'auth',
+  ): Promise<{ chains: RefreshChain[]; answers: HttpResult[] }> {
     let revoked = false;
     const chains = sessions.map((s, i) => system.chain(s, () => revoked, i % 2 === 0 ? path : 'oauth'));
     await whenEachRefreshed(chains, 2);
@@ -50,10 +54,17 @@ describe('revocation races against refresh chains (processes)', () => {
     // Each victim logs out from another session of theirs, naming the refresh token the thief took.
     const victims = await sessionsOf('alice', CHAINS);
     const { chains, answers } = await race(stolen, () =>
-      Promise.all(stolen.map((s, i) => call('POST', `${system.issuerUrl}/auth/logout`, { token: victims[i].access_token, json: { refresh_token: s.refresh_token } }))),
+      Promise.all(
+        stolen.map((s, i) => call('POST', `${system.issuerUrl}/auth/logout`, { token: victims[i].access_token, json: { refresh_token: s.refresh_token } })),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(stolen.map(() => 204));
-    expect(await system.survivors(chains, stolen.map((s) => s.sid))).toEqual({});
+    expect(
+      await system.survivors(
+        chains,
+        stolen.map((s) => s.sid),
+      ),
+    ).toEqual({});
   });
 
   it('reuse detection: the victim presenting a spent token ends the chain', async () => {
@@ -62,18 +73,31 @@ describe('revocation races against refresh chains (processes)', () => {
       Promise.all(stolen.map((s) => call('POST', `${system.issuerUrl}/auth/refresh`, { json: { refresh_token: s.refresh_token } }))),
     );
     expect(answers.map((a) => [a.status, a.body?.error])).toEqual(stolen.map(() => [400, 'invalid_grant']));
-    expect(await system.survivors(chains, stolen.map((s) => s.sid))).toEqual({});
+    expect(
+      await system.survivors(
+        chains,
+        stolen.map((s) => s.sid),
+      ),
+    ).toEqual({});
   });
 
   it('/oauth/revoke of the stolen refresh token: no chain survives', async () => {
     const stolen = await sessionsOf('alice', CHAINS);
     const { chains, answers } = await race(
       stolen,
-      () => Promise.all(stolen.map((s) => call('POST', `${system.issuerUrl}/oauth/revoke`, { form: { token: s.refresh_token, token_type_hint: 'refresh_token' } }))),
+      () =>
+        Promise.all(
+          stolen.map((s) => call('POST', `${system.issuerUrl}/oauth/revoke`, { form: { token: s.refresh_token, token_type_hint: 'refresh_token' } })),
+        ),
       'oauth',
     );
     expect(answers.map((a) => a.status)).toEqual(stolen.map(() => 200));
-    expect(await system.survivors(chains, stolen.map((s) => s.sid))).toEqual({});
+    expect(
+      await system.survivors(
+        chains,
+        stolen.map((s) => s.sid),
+      ),
+    ).toEqual({});
   });
 
   it('revoking the signing key while sessions refresh: nothing signed by it is honoured afterwards', async () => {
@@ -81,7 +105,9 @@ describe('revocation races against refresh chains (processes)', () => {
     const reference = await system.login('alice');
     const adminToken = await adminLogin(system.issuerUrl);
     const revokedKid: string = decodeJwt(reference.access_token).header.kid;
-    const { chains, answers } = await race(sessions, async () => [await call('POST', `${system.issuerUrl}/admin/keys/${revokedKid}/revoke`, { token: adminToken })]);
+    const { chains, answers } = await race(sessions, async () => [
+      await call('POST', `${system.issuerUrl}/admin/keys/${revokedKid}/revoke`, { token: adminToken }),
+    ]);
     expect(answers.map((a) => a.status)).toEqual([200]);
     // Guards learn of the revocation by a pushed event; wait (bounded) until the reference token shows they have.
     await eventually(async () => (await system.acceptedAt(reference.access_token)).length === 0, 10_000, 'reference token refused');

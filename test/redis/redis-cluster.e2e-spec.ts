@@ -43,7 +43,8 @@ describe('on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     await cluster?.stop();
   });
 
-  const statuses = async (token: string) => Promise.all([system.ordersUrl, system.billingUrl].map(async (url) => (await call('GET', `${url}/me`, { token })).status));
+  const statuses = async (token: string) =>
+    Promise.all([system.ordersUrl, system.billingUrl].map(async (url) => (await call('GET', `${url}/me`, { token })).status));
 
   it('login, /me at both services, logout: refused at both services at once, the denial in the cluster', async () => {
     const session = await login(system.issuerUrl, 'alice', 'alice-password');
@@ -58,14 +59,19 @@ describe('on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
   });
 
   it('keeps the revocation keys in one slot, which a scan of every master finds', async () => {
-    const slots = new Set(await Promise.all([redisKeys(system.redisPrefix).deniedJti('x'), redisKeys(system.redisPrefix).revocationSeeded].map((key) => reader.cluster('KEYSLOT', key))));
+    const slots = new Set(
+      await Promise.all(
+        [redisKeys(system.redisPrefix).deniedJti('x'), redisKeys(system.redisPrefix).revocationSeeded].map((key) => reader.cluster('KEYSLOT', key)),
+      ),
+    );
     expect(slots.size).toBe(1);
     const revocationKeys = await scanAll(reader, `${system.redisPrefix}*`);
     expect(revocationKeys.length).toBeGreaterThan(0);
   });
 
   it('counts failed logins in the cluster: past the limit the account gets 429', async () => {
-    for (let i = 0; i < 3; i++) expect((await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'mallory', password: `guess-${i}` } })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'mallory', password: `guess-${i}` } })).status).toBe(401);
     const locked = await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'mallory', password: 'guess' } });
     expect(locked.status).toBe(429);
     expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);
@@ -84,5 +90,4 @@ describe('on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     expect(decodeJwt(fresh.access_token).header.kid).not.toBe(kid);
     expect(await statuses(fresh.access_token)).toEqual([200, 200]);
   });
-
 });

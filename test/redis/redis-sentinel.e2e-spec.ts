@@ -49,7 +49,8 @@ describe('on Redis Sentinel (REDIS_SENTINELS + REDIS_SENTINEL_NAME)', () => {
       expect(to).not.toBe(failover.from);
       // The old master (a replica now) goes away too: clients still reading from it must find the new master.
       await redis.server(failover.from).kill();
-      const recovered = async () => (await call('GET', `${system.issuerUrl}/health`)).status === 200 && (await statuses(valid.access_token)).every((s) => s === 200);
+      const recovered = async () =>
+        (await call('GET', `${system.issuerUrl}/health`)).status === 200 && (await statuses(valid.access_token)).every((s) => s === 200);
       await until('issuer healthy and valid token accepted again after the failover', recovered, FAILOVER_WINDOW_MS);
     } finally {
       loading = false;

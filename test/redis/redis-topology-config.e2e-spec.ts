@@ -13,11 +13,26 @@ const ENTRIES: Array<[name: string, args: string[]]> = [
 ];
 
 // Nothing listens on port 1: were a topology accepted by mistake, the run fails on connecting, not by hanging.
-const base = { PATH: process.env.PATH ?? '', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', PORT: '0', ISSUER_PORT: '0', ORDERS_API_PORT: '0', BILLING_API_PORT: '0' };
+const base = {
+  PATH: process.env.PATH ?? '',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+  PORT: '0',
+  ISSUER_PORT: '0',
+  ORDERS_API_PORT: '0',
+  BILLING_API_PORT: '0',
+};
 
 const CASES: Array<[label: string, env: Record<string, string>, line: RegExp]> = [
-  ['REDIS_URL and REDIS_CLUSTER_NODES', { REDIS_URL: 'redis://127.0.0.1:1', REDIS_CLUSTER_NODES: '127.0.0.1:1' }, /^config error: REDIS_URL, REDIS_CLUSTER_NODES: /],
-  ['REDIS_CLUSTER_NODES and REDIS_SENTINELS', { REDIS_CLUSTER_NODES: '127.0.0.1:1', REDIS_SENTINELS: '127.0.0.1:2', REDIS_SENTINEL_NAME: 'm' }, /^config error: REDIS_CLUSTER_NODES, REDIS_SENTINELS: /],
+  [
+    'REDIS_URL and REDIS_CLUSTER_NODES',
+    { REDIS_URL: 'redis://127.0.0.1:1', REDIS_CLUSTER_NODES: '127.0.0.1:1' },
+    /^config error: REDIS_URL, REDIS_CLUSTER_NODES: /,
+  ],
+  [
+    'REDIS_CLUSTER_NODES and REDIS_SENTINELS',
+    { REDIS_CLUSTER_NODES: '127.0.0.1:1', REDIS_SENTINELS: '127.0.0.1:2', REDIS_SENTINEL_NAME: 'm' },
+    /^config error: REDIS_CLUSTER_NODES, REDIS_SENTINELS: /,
+  ],
   ['malformed REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: '127.0.0.1:7101,nonsense' }, /^config error: REDIS_CLUSTER_NODES: .*"nonsense"/],
   ['REDIS_SENTINELS without a name', { REDIS_SENTINELS: '127.0.0.1:26379' }, /^config error: REDIS_SENTINEL_NAME: /],
 ];

@@ -31,7 +31,10 @@ describe('admin-audience tokens', () => {
   const services = () => [`${system.ordersUrl}/me`, `${system.billingUrl}/me`];
 
   it('an ordinary login names the services only, never the issuer or its admin API, also after a refresh', async () => {
-    for (const [username, password] of [['alice', 'alice-password'], ['admin', 'admin-password']]) {
+    for (const [username, password] of [
+      ['alice', 'alice-password'],
+      ['admin', 'admin-password'],
+    ]) {
       const session = await login(system.issuerUrl, username, password);
       const refreshed = await call('POST', `${system.issuerUrl}/auth/refresh`, { json: { refresh_token: session.refresh_token } });
       expect(refreshed.status).toBe(200);
@@ -52,7 +55,9 @@ describe('admin-audience tokens', () => {
       ['POST', `/admin/keys/${before.find((k: { state: string }) => k.state === 'active').kid}/revoke`],
     ];
     for (const [method, path, json] of attempts) {
-      expect(outcome(`${method} ${path}`, await call(method, `${system.issuerUrl}${path}`, { token: ordinary, json }))).toEqual(invalidToken(`${method} ${path}`));
+      expect(outcome(`${method} ${path}`, await call(method, `${system.issuerUrl}${path}`, { token: ordinary, json }))).toEqual(
+        invalidToken(`${method} ${path}`),
+      );
     }
     expect(await keyList()).toEqual(before);
     // The same token still works where it belongs.
@@ -92,10 +97,26 @@ describe('admin-audience tokens', () => {
   });
 
   it('any other resource is invalid_target, even for the admin; wrong credentials stay a plain 401', async () => {
-    const resources: unknown[] = [system.issuerUrl, `${adminAudience()}/`, adminAudience().toUpperCase(), 'orders-api', 'billing-api', `${adminAudience()}/keys`, '', [adminAudience()], 42, null];
+    const resources: unknown[] = [
+      system.issuerUrl,
+      `${adminAudience()}/`,
+      adminAudience().toUpperCase(),
+      'orders-api',
+      'billing-api',
+      `${adminAudience()}/keys`,
+      '',
+      [adminAudience()],
+      42,
+      null,
+    ];
     for (const resource of resources) {
       const response = await loginWith({ username: 'admin', password: 'admin-password', resource });
-      expect({ resource, status: response.status, error: response.body?.error, token: 'access_token' in (response.body ?? {}) }).toEqual({ resource, status: 400, error: 'invalid_target', token: false });
+      expect({ resource, status: response.status, error: response.body?.error, token: 'access_token' in (response.body ?? {}) }).toEqual({
+        resource,
+        status: 400,
+        error: 'invalid_target',
+        token: false,
+      });
     }
     const wrong = await loginWith({ username: 'admin', password: 'not-the-password', resource: adminAudience() });
     expect({ status: wrong.status, error: wrong.body.error }).toEqual({ status: 401, error: 'invalid_credentials' });
@@ -134,12 +155,17 @@ describe('admin-audience tokens', () => {
     const legacyClient = async (id: string, audiences: string) => {
       const out: string[] = [];
       const io = { out: (line: string) => out.push(line), err: () => undefined, readStdin: async () => '' };
-      expect(await clientsCreate(['--id', id, '--audiences', audiences], { DATABASE_URL: system.databaseUrl, ISSUER_URL: 'https://elsewhere.example' }, io)).toBe(0);
+      expect(
+        await clientsCreate(['--id', id, '--audiences', audiences], { DATABASE_URL: system.databaseUrl, ISSUER_URL: 'https://elsewhere.example' }, io),
+      ).toBe(0);
       return { id, secret: JSON.parse(out[0]).client_secret as string };
     };
 
     it('a client whose only audience is the issuer (or its admin API) gets invalid_target, with or without resource', async () => {
-      for (const [id, audience] of [['issuer-only', system.issuerUrl], ['admin-only', adminAudience()]]) {
+      for (const [id, audience] of [
+        ['issuer-only', system.issuerUrl],
+        ['admin-only', adminAudience()],
+      ]) {
         const client = await legacyClient(id, audience);
         const forms: Record<string, string>[] = [{ grant_type: 'client_credentials' }, { grant_type: 'client_credentials', resource: audience }];
         for (const form of forms) {
@@ -151,7 +177,10 @@ describe('admin-audience tokens', () => {
 
     it("logout and logout-all refuse a client's token (it belongs to no session) and end nothing", async () => {
       const client = await legacyClient('orders-caller', 'orders-api');
-      const issued = await call('POST', `${system.issuerUrl}/oauth/token`, { form: { grant_type: 'client_credentials' }, headers: basic(client.id, client.secret) });
+      const issued = await call('POST', `${system.issuerUrl}/oauth/token`, {
+        form: { grant_type: 'client_credentials' },
+        headers: basic(client.id, client.secret),
+      });
       expect(issued.status).toBe(200);
       const alice = await login(system.issuerUrl, 'alice', 'alice-password');
       for (const path of ['/auth/logout', '/auth/logout-all']) {

@@ -22,13 +22,18 @@ describe('claim attacks under a valid signature', () => {
 
   const now = () => Math.floor(Date.now() / 1000);
   /** A token that each target would accept, but for `overrides`. */
-  const token = (overrides: Record<string, unknown>, header: Record<string, unknown> = {}) => (t: Target) =>
-    forge.sign(system.issuerUrl, { aud: [t.audience], roles: ['admin', 'user'], ...overrides }, header);
+  const token =
+    (overrides: Record<string, unknown>, header: Record<string, unknown> = {}) =>
+    (t: Target) =>
+      forge.sign(system.issuerUrl, { aud: [t.audience], roles: ['admin', 'user'], ...overrides }, header);
   const refuseEverywhere = (cases: [string, (t: Target) => string][]) => expectAllRefused(guardedTargets(system), cases, () => admin);
 
   it('the baseline forged token is accepted everywhere, so each refusal below is specific', async () => {
     for (const target of guardedTargets(system)) {
-      expect({ target: target.name, status: (await call('GET', target.url, { token: token({})(target) })).status }).toEqual({ target: target.name, status: 200 });
+      expect({ target: target.name, status: (await call('GET', target.url, { token: token({})(target) })).status }).toEqual({
+        target: target.name,
+        status: 200,
+      });
     }
   });
 
@@ -46,7 +51,9 @@ describe('claim attacks under a valid signature', () => {
   });
 
   it('refuses a token missing any required claim', async () => {
-    await refuseEverywhere(['exp', 'iat', 'jti', 'sub', 'iss', 'aud'].map((claim): [string, (t: Target) => string] => [`no ${claim}`, token({ [claim]: undefined })]));
+    await refuseEverywhere(
+      ['exp', 'iat', 'jti', 'sub', 'iss', 'aud'].map((claim): [string, (t: Target) => string] => [`no ${claim}`, token({ [claim]: undefined })]),
+    );
   });
 
   it('refuses wrong claim types: strings, nulls, huge, fractional and negative numbers', async () => {

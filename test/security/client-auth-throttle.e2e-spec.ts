@@ -55,7 +55,8 @@ describe('client authentication: throttling secret guessing', () => {
 
   it('successful authentications do not count: many in a row stay 200 at every endpoint', async () => {
     for (let i = 0; i < 4; i++) {
-      for (const [name, endpoint] of Object.entries(ENDPOINTS)) expect({ name, status: (await endpoint(system.issuerUrl, basic(bystander.id, bystander.secret))).status }).toEqual({ name, status: OK[name] });
+      for (const [name, endpoint] of Object.entries(ENDPOINTS))
+        expect({ name, status: (await endpoint(system.issuerUrl, basic(bystander.id, bystander.secret))).status }).toEqual({ name, status: OK[name] });
     }
   });
 

@@ -20,7 +20,8 @@ describe('encoding attacks', () => {
   afterAll(() => system?.stop());
 
   const headerJson = () => JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid });
-  const payloadJson = (t: Target, overrides: Record<string, unknown> = {}) => JSON.stringify(claimsFor(system.issuerUrl, t.audience, { roles: ['admin', 'user'], ...overrides }));
+  const payloadJson = (t: Target, overrides: Record<string, unknown> = {}) =>
+    JSON.stringify(claimsFor(system.issuerUrl, t.audience, { roles: ['admin', 'user'], ...overrides }));
   /** Really signed by the issuer's key: only the encoding is wrong. */
   const signed = (h: string, p: string) => compact(h, p, (input) => signAs('RS256', input, realKey));
   const signedSegments = (h: string, p: string) => {
@@ -95,7 +96,16 @@ describe('encoding attacks', () => {
         // The escaped spelling alone is fine JSON for "aud": only its duplicate below is the defect.
         ['control: aud spelled with an escape, once', signed(headerJson(), payload.replace('"aud"', '"\\u0061ud"')), 'accepted'],
       ];
-      for (const [name, json] of [['array', '[1]'], ['string', '"RS256"'], ['number', '42'], ['null', 'null'], ['true', 'true'], ['not JSON', 'alg=RS256'], ['truncated JSON', '{"alg":"RS256"'], ['empty', '']]) {
+      for (const [name, json] of [
+        ['array', '[1]'],
+        ['string', '"RS256"'],
+        ['number', '42'],
+        ['null', 'null'],
+        ['true', 'true'],
+        ['not JSON', 'alg=RS256'],
+        ['truncated JSON', '{"alg":"RS256"'],
+        ['empty', ''],
+      ]) {
         cases.push([`header ${name}`, signed(json, payload), 'ERR_TOKEN_MALFORMED']);
         cases.push([`payload ${name}`, signed(headerJson(), json), 'ERR_TOKEN_MALFORMED']);
       }
@@ -122,7 +132,11 @@ describe('encoding attacks', () => {
       ['payload claim of 1000 nested objects, signed', signed(headerJson(), payloadJson(t).replace(/^\{/, `{"x":${deepObject(1000)},`)), 'ERR_TOKEN_MALFORMED'],
       // Unsigned: the signature check refuses it before the payload's JSON is ever scanned.
       ['payload nested 4000 deep, unsigned', `${enc(headerJson())}.${enc(deep(4000))}.${'A'.repeat(342)}`, 'ERR_SIGNATURE_INVALID'],
-      ['header member nested 1000 deep', `${enc(`{"alg":"RS256","typ":"at+jwt","kid":"${kid}","x":${deep(1000)}}`)}.${enc(payloadJson(t))}.${'A'.repeat(342)}`, 'ERR_TOKEN_MALFORMED'],
+      [
+        'header member nested 1000 deep',
+        `${enc(`{"alg":"RS256","typ":"at+jwt","kid":"${kid}","x":${deep(1000)}}`)}.${enc(payloadJson(t))}.${'A'.repeat(342)}`,
+        'ERR_TOKEN_MALFORMED',
+      ],
       ['header nested 2000 deep', `${enc(deep(2000))}.${enc(payloadJson(t))}.${'A'.repeat(342)}`, 'ERR_TOKEN_MALFORMED'],
       ['control: still serving afterwards', base(t), 'accepted'],
     ]);
@@ -138,7 +152,11 @@ describe('encoding attacks', () => {
     const big = await presentToken(orders.url, bigPayload, '12 kB payload');
     if (big.status !== 431) expect(big).toEqual(invalidToken('12 kB payload'));
     for (const size of [15_000, 17_000, 64_000, 200_000]) {
-      const result = await rawRequest('GET', orders.url, [['authorization', `Bearer ${'a'.repeat(size)}`]]).catch(() => ({ status: 0, headers: new Headers(), body: undefined }));
+      const result = await rawRequest('GET', orders.url, [['authorization', `Bearer ${'a'.repeat(size)}`]]).catch(() => ({
+        status: 0,
+        headers: new Headers(),
+        body: undefined,
+      }));
       const seen = outcome(`${size}-byte Authorization`, result);
       expect({ name: seen.name, ok: [401, 431, 0].includes(seen.status) }).toEqual({ name: seen.name, ok: true });
       if (seen.status === 401) expect(seen).toEqual(invalidToken(seen.name));

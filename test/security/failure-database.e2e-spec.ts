@@ -12,14 +12,17 @@ describe('PostgreSQL down', () => {
     const real = new URL(TEST_DATABASE_URL);
     proxy = await TcpProxy.start({ host: real.hostname, port: Number(real.port || 5432) });
     // Limits below the failed logins tried during the outage: had they been counted, alice would be locked out after it.
-    system = await startTestSystem({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '2', LOGIN_MAX_FAILURES_PER_IP: '2', LOGIN_FAILURE_WINDOW: '600' }, {
-      issuerDatabaseUrl: (url) => {
-        const viaProxy = new URL(url);
-        viaProxy.hostname = '127.0.0.1';
-        viaProxy.port = String(proxy.port);
-        return viaProxy.toString();
+    system = await startTestSystem(
+      { LOGIN_MAX_FAILURES_PER_ACCOUNT: '2', LOGIN_MAX_FAILURES_PER_IP: '2', LOGIN_FAILURE_WINDOW: '600' },
+      {
+        issuerDatabaseUrl: (url) => {
+          const viaProxy = new URL(url);
+          viaProxy.hostname = '127.0.0.1';
+          viaProxy.port = String(proxy.port);
+          return viaProxy.toString();
+        },
       },
-    });
+    );
   });
   afterAll(async () => {
     await proxy?.restore();
@@ -69,7 +72,8 @@ describe('PostgreSQL down', () => {
     // The three failed logins during the outage (above the limit of 2) were not counted as credential failures.
     expect((await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'alice', password: 'alice-password' } })).status).toBe(200);
     // Control: with the database up, the same failures do count and the limit bites.
-    for (let i = 0; i < 2; i++) expect((await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'alice', password: 'wrong-password' } })).status).toBe(401);
+    for (let i = 0; i < 2; i++)
+      expect((await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'alice', password: 'wrong-password' } })).status).toBe(401);
     expect((await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'alice', password: 'alice-password' } })).status).toBe(429);
   });
 });

@@ -32,7 +32,17 @@ describe('issuer down or serving garbage JWKS', () => {
 
   const startGuarded = async (jwksUrl: string, issuer: string) => {
     @Module({
-      imports: [AuthGuardModule.forRoot({ issuer, audience: 'orders-api', jwksUrl, redis: system.redisUrl, redisPrefix: system.redisPrefix, unknownKidCooldownMs: COOLDOWN_MS, fetchTimeoutMs: 500 })],
+      imports: [
+        AuthGuardModule.forRoot({
+          issuer,
+          audience: 'orders-api',
+          jwksUrl,
+          redis: system.redisUrl,
+          redisPrefix: system.redisPrefix,
+          unknownKidCooldownMs: COOLDOWN_MS,
+          fetchTimeoutMs: 500,
+        }),
+      ],
       controllers: [IdentityController, UnmarkedRoutes],
     })
     class GuardedService {}
@@ -78,7 +88,9 @@ describe('issuer down or serving garbage JWKS', () => {
     const { access_token } = await login(system.issuerUrl, 'alice', 'alice-password');
     await front.close();
     await sleep(COOLDOWN_MS + 50);
-    expect((await call('GET', `${serviceUrl}/me`, { token: forge.sign(system.issuerUrl, { aud: 'orders-api' }, { kid: 'unknown-after-close' }) })).status).toBe(401);
+    expect((await call('GET', `${serviceUrl}/me`, { token: forge.sign(system.issuerUrl, { aud: 'orders-api' }, { kid: 'unknown-after-close' }) })).status).toBe(
+      401,
+    );
     expect((await call('GET', `${serviceUrl}/me`, { token: access_token })).status).toBe(200);
   });
 

@@ -82,7 +82,9 @@ describe('HTTP hardening', () => {
       const form = await call('POST', `${system.issuerUrl}${path}`, { form: { token: 'y'.repeat(17 * 1024) } });
       expect({ path, form: true, status: form.status }).toEqual({ path, form: true, status: 413 });
     }
-    const justUnder = await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'alice', password: 'alice-password', pad: 'y'.repeat(15 * 1024) } });
+    const justUnder = await call('POST', `${system.issuerUrl}/auth/login`, {
+      json: { username: 'alice', password: 'alice-password', pad: 'y'.repeat(15 * 1024) },
+    });
     expect(justUnder.status).toBe(200);
   });
 

@@ -26,9 +26,11 @@ describe('header-driven key selection and format attacks', () => {
 
   const claims = (t: Target) => JSON.stringify(claimsFor(system.issuerUrl, t.audience, { roles: ['admin', 'user'] }));
   /** Signed with the issuer's real key, so only the header decides the outcome. */
-  const real = (t: Target, h: Record<string, unknown>) => compact(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', ...h }), claims(t), (i) => signAs('RS256', i, realKey));
+  const real = (t: Target, h: Record<string, unknown>) =>
+    compact(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', ...h }), claims(t), (i) => signAs('RS256', i, realKey));
   /** Signed with the attacker's key, which the header tries to make the verifier use. */
-  const forged = (t: Target, h: Record<string, unknown>) => compact(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', ...h }), claims(t), (i) => signAs('RS256', i, attacker.privateKey));
+  const forged = (t: Target, h: Record<string, unknown>) =>
+    compact(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', ...h }), claims(t), (i) => signAs('RS256', i, attacker.privateKey));
   const verdicts = (casesFor: (t: Target) => VerdictCase[]) => expectVerdicts(guardedTargets(system), casesFor);
   /** The forgeries are sound: they verify under the attacker's key, so only the guard's key choice refuses them. */
   const expectAttackerSigned = (token: string) => {
@@ -115,7 +117,11 @@ describe('header-driven key selection and format attacks', () => {
       const protoHeader = enc(`{"alg":"RS256","typ":"at+jwt","kid":"${kid}","__proto__":{"alg":"none"}}`);
       return [
         ['control: alg, typ and kid only', real(t, { kid }), 'accepted'],
-        ['crit naming an unknown extension', real(t, { kid, crit: ['urn:example:must-understand'], 'urn:example:must-understand': true }), 'ERR_HEADER_REFUSED'],
+        [
+          'crit naming an unknown extension',
+          real(t, { kid, crit: ['urn:example:must-understand'], 'urn:example:must-understand': true }),
+          'ERR_HEADER_REFUSED',
+        ],
         ['crit naming a registered member', real(t, { kid, crit: ['exp'] }), 'ERR_HEADER_REFUSED'],
         ['crit empty', real(t, { kid, crit: [] }), 'ERR_HEADER_REFUSED'],
         ['crit as a string', real(t, { kid, crit: 'b64' }), 'ERR_HEADER_REFUSED'],
@@ -142,7 +148,11 @@ describe('header-driven key selection and format attacks', () => {
       return [
         ['control: the compact JWS itself', token, 'accepted'],
         ['JWE compact (5 segments)', `${jweHeader}.${enc('k'.repeat(256))}.${enc('iv-iv-iv-iv')}.${p}.${enc('tag-tag-tag-tag1')}`, 'ERR_TOKEN_MALFORMED'],
-        ['JWE dir with empty key segment', `${enc({ alg: 'dir', enc: 'A256GCM', kid })}..${enc('iv-iv-iv-iv')}.${p}.${enc('tag-tag-tag-tag1')}`, 'ERR_TOKEN_MALFORMED'],
+        [
+          'JWE dir with empty key segment',
+          `${enc({ alg: 'dir', enc: 'A256GCM', kid })}..${enc('iv-iv-iv-iv')}.${p}.${enc('tag-tag-tag-tag1')}`,
+          'ERR_TOKEN_MALFORMED',
+        ],
         ['JWS with a JWE header', `${jweHeader}.${p}.${s}`, 'ERR_HEADER_REFUSED'],
         ['flattened JSON serialization', JSON.stringify({ protected: h, payload: p, signature: s }), 'ERR_TOKEN_MALFORMED'],
         ['general JSON serialization', JSON.stringify({ payload: p, signatures: [{ protected: h, signature: s }] }), 'ERR_TOKEN_MALFORMED'],
@@ -156,7 +166,14 @@ describe('header-driven key selection and format attacks', () => {
     const orders = guardedTargets(system)[0];
     await expectSpyWorks(spy, `${spy.url}/flood`);
     const tokens = Array.from({ length: 40 }, (_, i) => {
-      const pointer = i % 4 === 0 ? {} : i % 4 === 1 ? { jku: `${spy.url}/jwks-${i}.json` } : i % 4 === 2 ? { x5u: `${spy.url}/cert-${i}.pem` } : { jku: `${spy.url}/jwks.json`, kid: 'attacker' };
+      const pointer =
+        i % 4 === 0
+          ? {}
+          : i % 4 === 1
+            ? { jku: `${spy.url}/jwks-${i}.json` }
+            : i % 4 === 2
+              ? { x5u: `${spy.url}/cert-${i}.pem` }
+              : { jku: `${spy.url}/jwks.json`, kid: 'attacker' };
       return forged(orders, { kid: `random-${i}`, ...pointer });
     });
     const started = Date.now();

@@ -41,7 +41,11 @@ describe('keys and admin endpoints', () => {
     const discovery = await call('GET', `${system.issuerUrl}/.well-known/openid-configuration`);
     expect(discovery.status).toBe(200);
     for (const member of PRIVATE_JWK_MEMBERS) expect(allKeys(discovery.body).has(member)).toBe(false);
-    for (const list of ['id_token_signing_alg_values_supported', 'access_token_signing_alg_values_supported', 'token_endpoint_auth_signing_alg_values_supported']) {
+    for (const list of [
+      'id_token_signing_alg_values_supported',
+      'access_token_signing_alg_values_supported',
+      'token_endpoint_auth_signing_alg_values_supported',
+    ]) {
       for (const alg of discovery.body[list] ?? []) expect(alg).not.toMatch(/^(none|HS\d+)$/i);
     }
     return jwks.body.keys as Record<string, unknown>[];

@@ -59,7 +59,21 @@ describe('login: enumeration, injection and password handling', () => {
   });
 
   it('injection-shaped usernames get a plain 401 (or 400 when too long) and no token', async () => {
-    const usernames = ["admin' OR '1'='1", "admin'--", 'admin" OR "1"="1', 'admin%', '%', '*', ' admin', 'ADMIN', 'аdmin', '{"$ne":null}', '${jndi:ldap://127.0.0.1/a}', '../admin', 'admin;SELECT pg_sleep(10)'];
+    const usernames = [
+      "admin' OR '1'='1",
+      "admin'--",
+      'admin" OR "1"="1',
+      'admin%',
+      '%',
+      '*',
+      ' admin',
+      'ADMIN',
+      'аdmin',
+      '{"$ne":null}',
+      '${jndi:ldap://127.0.0.1/a}',
+      '../admin',
+      'admin;SELECT pg_sleep(10)',
+    ];
     for (const username of usernames) {
       const result = await loginAt(system.issuerUrl, { username, password: 'admin-password' });
       expect({ username, status: result.status, error: result.body?.error }).toEqual({ username, status: 401, error: 'invalid_credentials' });
@@ -129,7 +143,11 @@ describe('login: enumeration, injection and password handling', () => {
   it('oversized passwords are refused with 400 before any hashing, by bytes not characters', async () => {
     for (const password of ['x'.repeat(1025), 'é'.repeat(513), '€'.repeat(400), 'x'.repeat(12_000)]) {
       const result = await loginAt(system.issuerUrl, { username: 'alice', password });
-      expect({ bytes: Buffer.byteLength(password), status: result.status, error: result.body.error }).toEqual({ bytes: Buffer.byteLength(password), status: 400, error: 'invalid_request' });
+      expect({ bytes: Buffer.byteLength(password), status: result.status, error: result.body.error }).toEqual({
+        bytes: Buffer.byteLength(password),
+        status: 400,
+        error: 'invalid_request',
+      });
     }
     const huge = await call('POST', `${system.issuerUrl}/auth/login`, { json: { username: 'alice', password: 'x'.repeat(40_000) } });
     expect(huge.status).toBe(413);
@@ -179,7 +197,10 @@ describe('login: throttling brute force and spraying', () => {
     // 6 failures so far came from this address; two more accounts were never tried.
     const spoofed = { 'x-forwarded-for': '203.0.113.7' };
     expectThrottled(await loginAt(system.issuerUrl, { username: 'carol', password: 'Winter2025!' }, spoofed), 'new account, spoofed XFF');
-    expectThrottled(await loginAt(system.issuerUrl, { username: 'admin', password: 'admin-password' }, { 'x-forwarded-for': '198.51.100.1, 10.0.0.1' }), 'admin, right password, spoofed XFF');
+    expectThrottled(
+      await loginAt(system.issuerUrl, { username: 'admin', password: 'admin-password' }, { 'x-forwarded-for': '198.51.100.1, 10.0.0.1' }),
+      'admin, right password, spoofed XFF',
+    );
   });
 
   it('the limits live in Redis: a second issuer replica on the same stores sees them; with TRUST_PROXY it keys addresses on the proxy-reported client', async () => {

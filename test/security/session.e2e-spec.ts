@@ -75,15 +75,33 @@ describe('session attacks', () => {
     expect(statuses).toEqual([200, 400, 400, 400, 400, 400, 400, 400]);
     for (const loser of results.filter((r) => r.status !== 200)) expect(loser.body.error).toBe('invalid_grant');
     const winner = results.find((r) => r.status === 200)!;
-    expect(decodeJwt(winner.body.access_token).payload.sub).toBe(decodeJwt((await login(system.issuerUrl, 'alice', 'alice-password')).access_token).payload.sub);
+    expect(decodeJwt(winner.body.access_token).payload.sub).toBe(
+      decodeJwt((await login(system.issuerUrl, 'alice', 'alice-password')).access_token).payload.sub,
+    );
   });
 
   it('refresh tokens are refused when malformed, of another shape, or an access token', async () => {
     const { access_token } = await login(system.issuerUrl, 'alice', 'alice-password');
-    const bad: unknown[] = ['', 'x', 'A'.repeat(43), 'A'.repeat(44), access_token, `${'A'.repeat(42)}=`, 42, null, ['A'.repeat(43)], { $ne: null }, "' OR '1'='1"];
+    const bad: unknown[] = [
+      '',
+      'x',
+      'A'.repeat(43),
+      'A'.repeat(44),
+      access_token,
+      `${'A'.repeat(42)}=`,
+      42,
+      null,
+      ['A'.repeat(43)],
+      { $ne: null },
+      "' OR '1'='1",
+    ];
     for (const value of bad) {
       const result = await call('POST', `${system.issuerUrl}/auth/refresh`, { json: { refresh_token: value } });
-      expect({ value, status: result.status, error: result.body?.error }).toEqual({ value, status: 400, error: expect.stringMatching(/^(invalid_grant|invalid_request)$/) });
+      expect({ value, status: result.status, error: result.body?.error }).toEqual({
+        value,
+        status: 400,
+        error: expect.stringMatching(/^(invalid_grant|invalid_request)$/),
+      });
       expect(result.body.access_token).toBeUndefined();
     }
   });

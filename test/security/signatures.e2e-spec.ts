@@ -22,7 +22,8 @@ describe('signature and algorithm attacks', () => {
   });
   afterAll(() => system?.stop());
 
-  const claims = (t: Target, overrides: Record<string, unknown> = {}) => JSON.stringify(claimsFor(system.issuerUrl, t.audience, { roles: ['admin', 'user'], ...overrides }));
+  const claims = (t: Target, overrides: Record<string, unknown> = {}) =>
+    JSON.stringify(claimsFor(system.issuerUrl, t.audience, { roles: ['admin', 'user'], ...overrides }));
   const header = (alg: string, extra: Record<string, unknown> = {}) => JSON.stringify({ alg, typ: 'at+jwt', kid, ...extra });
   /** What every forgery below imitates: the same claims, RS256-signed by the real key, accepted at `t`. */
   const genuine = (t: Target) => compact(header('RS256'), claims(t), (i) => signAs('RS256', i, realKey));
@@ -108,7 +109,11 @@ describe('signature and algorithm attacks', () => {
           cases.push([`${alg} with ${name}`, compact(header(alg), claims(t), (i) => signAs(alg, i, secret)), 'ERR_ALG_NOT_ALLOWED']);
         }
         // Without a kid the header check refuses before the algorithm is looked at.
-        cases.push([`${alg} with PEM SPKI and no kid`, compact(JSON.stringify({ alg, typ: 'at+jwt' }), claims(t), (i) => signAs(alg, i, Buffer.from(spki))), 'ERR_HEADER_REFUSED']);
+        cases.push([
+          `${alg} with PEM SPKI and no kid`,
+          compact(JSON.stringify({ alg, typ: 'at+jwt' }), claims(t), (i) => signAs(alg, i, Buffer.from(spki))),
+          'ERR_HEADER_REFUSED',
+        ]);
       }
       return cases;
     });
@@ -119,7 +124,11 @@ describe('signature and algorithm attacks', () => {
     const ed = generateKeyPairSync('ed25519').privateKey;
     await verdicts((t) => [
       ['control: RS256 by the real RSA key', genuine(t), 'accepted'],
-      ...['RS384', 'RS512', 'PS256', 'PS384', 'PS512'].map((alg): VerdictCase => [`${alg} by the real RSA key`, compact(header(alg), claims(t), (i) => signAs(alg, i, realKey)), 'ERR_ALG_NOT_ALLOWED']),
+      ...['RS384', 'RS512', 'PS256', 'PS384', 'PS512'].map((alg): VerdictCase => [
+        `${alg} by the real RSA key`,
+        compact(header(alg), claims(t), (i) => signAs(alg, i, realKey)),
+        'ERR_ALG_NOT_ALLOWED',
+      ]),
       ['RS256 signature under a header saying RS512', compact(header('RS512'), claims(t), (i) => signAs('RS256', i, realKey)), 'ERR_ALG_NOT_ALLOWED'],
       ['ES256 with the RSA kid', compact(header('ES256'), claims(t), (i) => signAs('ES256', i, ec)), 'ERR_ALG_NOT_ALLOWED'],
       ['EdDSA with the RSA kid', compact(header('EdDSA'), claims(t), (i) => signAs('EdDSA', i, ed)), 'ERR_ALG_NOT_ALLOWED'],
@@ -142,7 +151,11 @@ describe('signature and algorithm attacks', () => {
         ['ES256 r=s=0 (P1363) under the real RSA kid', withHeader({ alg: 'ES256', typ: 'at+jwt', kid }, ZERO_P256_P1363), 'ERR_ALG_NOT_ALLOWED'],
         ['ES256 r=s=0 (DER) under the real RSA kid', withHeader({ alg: 'ES256', typ: 'at+jwt', kid }, ZERO_DER), 'ERR_TOKEN_MALFORMED'],
         ['ES256 r=s=0 under a minted EC kid', withHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'minted-ec-key' }, ZERO_P256_P1363), 'ERR_KID_UNKNOWN'],
-        ['ES256 r=s=0 with the minted key embedded', withHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'minted-ec-key', jwk: ecJwk }, ZERO_P256_P1363), 'ERR_HEADER_REFUSED'],
+        [
+          'ES256 r=s=0 with the minted key embedded',
+          withHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'minted-ec-key', jwk: ecJwk }, ZERO_P256_P1363),
+          'ERR_HEADER_REFUSED',
+        ],
         ['ES384 r=s=0 under the real RSA kid', withHeader({ alg: 'ES384', typ: 'at+jwt', kid }, Buffer.alloc(96).toString('base64url')), 'ERR_ALG_NOT_ALLOWED'],
         ['ES256 r=s=n (curve order) under the real RSA kid', withHeader({ alg: 'ES256', typ: 'at+jwt', kid }, P256_ORDER_TWICE), 'ERR_ALG_NOT_ALLOWED'],
       ];

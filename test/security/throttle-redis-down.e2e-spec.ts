@@ -33,8 +33,14 @@ describe('brute-force throttling while Redis is down', () => {
   });
 
   const login = (username: string, password: string) => call('POST', `${system.issuerUrl}/auth/login`, { json: { username, password } });
-  const token = (id: string, secret: string) => call('POST', `${system.issuerUrl}/oauth/token`, { form: { grant_type: 'client_credentials' }, headers: basic(id, secret) });
-  const seen = (label: string, result: HttpResult) => ({ label, status: result.status, retryAfter: result.headers.get('retry-after') !== null, token: result.body?.access_token !== undefined });
+  const token = (id: string, secret: string) =>
+    call('POST', `${system.issuerUrl}/oauth/token`, { form: { grant_type: 'client_credentials' }, headers: basic(id, secret) });
+  const seen = (label: string, result: HttpResult) => ({
+    label,
+    status: result.status,
+    retryAfter: result.headers.get('retry-after') !== null,
+    token: result.body?.access_token !== undefined,
+  });
 
   it('login: past the per-account limit even the right password gets 429 with Retry-After and no token', async () => {
     for (let i = 0; i < 3; i++) expect(seen(`guess ${i}`, await login('alice', `guess-${i}`))).toMatchObject({ status: 401, token: false });

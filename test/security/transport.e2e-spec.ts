@@ -18,7 +18,12 @@ describe('transport and token-type attacks', () => {
   afterAll(() => system?.stop());
 
   const anonymous = (name: string) => ({ name, status: 401, challenge: expect.stringMatching(/^Bearer realm="[^"]+"$/), body: UNAUTHORIZED_BODY });
-  const refused = (name: string) => ({ name, status: 401, challenge: expect.stringMatching(/^Bearer realm="[^"]+"(, error="invalid_token")?$/), body: UNAUTHORIZED_BODY });
+  const refused = (name: string) => ({
+    name,
+    status: 401,
+    challenge: expect.stringMatching(/^Bearer realm="[^"]+"(, error="invalid_token")?$/),
+    body: UNAUTHORIZED_BODY,
+  });
 
   it('ignores tokens in the query string, the body and cookies', async () => {
     const token = admin.access_token;
@@ -50,7 +55,11 @@ describe('transport and token-type attacks', () => {
       const token = await realTokenAt(target, admin.access_token);
       for (const value of [`Bearer ${token}`, `bearer ${token}`, `BEARER ${token}`, `Bearer  ${token}`]) {
         const result = await rawRequest('GET', target.url, [['authorization', value]]);
-        expect({ target: target.name, value: value.slice(0, 9), status: result.status }).toEqual({ target: target.name, value: value.slice(0, 9), status: 200 });
+        expect({ target: target.name, value: value.slice(0, 9), status: result.status }).toEqual({
+          target: target.name,
+          value: value.slice(0, 9),
+          status: 200,
+        });
       }
     }
   });
@@ -66,9 +75,27 @@ describe('transport and token-type attacks', () => {
       ['token in quotes', [['authorization', `Bearer "${t}"`]]],
       ['token then junk', [['authorization', `Bearer ${t} junk`]]],
       ['two tokens, comma-separated', [['authorization', `Bearer ${t}, Bearer ${t}`]]],
-      ['two Authorization headers, both valid', [['authorization', `Bearer ${t}`], ['authorization', `Bearer ${t}`]]],
-      ['two Authorization headers, valid first', [['authorization', `Bearer ${t}`], ['authorization', 'Bearer garbage.garbage.garbage']]],
-      ['two Authorization headers, valid second', [['authorization', 'Basic YWxpY2U6YWxpY2UtcGFzc3dvcmQ='], ['authorization', `Bearer ${t}`]]],
+      [
+        'two Authorization headers, both valid',
+        [
+          ['authorization', `Bearer ${t}`],
+          ['authorization', `Bearer ${t}`],
+        ],
+      ],
+      [
+        'two Authorization headers, valid first',
+        [
+          ['authorization', `Bearer ${t}`],
+          ['authorization', 'Bearer garbage.garbage.garbage'],
+        ],
+      ],
+      [
+        'two Authorization headers, valid second',
+        [
+          ['authorization', 'Basic YWxpY2U6YWxpY2UtcGFzc3dvcmQ='],
+          ['authorization', `Bearer ${t}`],
+        ],
+      ],
       ['Basic credentials of a real user', [['authorization', `Basic ${Buffer.from('admin:admin-password').toString('base64')}`]]],
       ['Token scheme', [['authorization', `Token ${t}`]]],
       ['JWT scheme', [['authorization', `JWT ${t}`]]],
@@ -87,10 +114,19 @@ describe('transport and token-type attacks', () => {
   });
 
   it('refuses refresh tokens, ID-token-like JWTs and tokens without typ at+jwt as access tokens', async () => {
-    const idTokenClaims = (t: Target) => ({ aud: t.audience, nonce: 'n-0S6_WzA2Mj', auth_time: Math.floor(Date.now() / 1000), at_hash: 'HK6E_P6Dh8Y93mRNtsDB1Q', azp: 'some-client' });
+    const idTokenClaims = (t: Target) => ({
+      aud: t.audience,
+      nonce: 'n-0S6_WzA2Mj',
+      auth_time: Math.floor(Date.now() / 1000),
+      at_hash: 'HK6E_P6Dh8Y93mRNtsDB1Q',
+      azp: 'some-client',
+    });
     const cases: [string, (t: Target) => string][] = [
       ['a refresh token', () => admin.refresh_token],
-      ['a refresh token of the right length with dots', () => `${admin.refresh_token.slice(0, 14)}.${admin.refresh_token.slice(14, 28)}.${admin.refresh_token.slice(28)}`],
+      [
+        'a refresh token of the right length with dots',
+        () => `${admin.refresh_token.slice(0, 14)}.${admin.refresh_token.slice(14, 28)}.${admin.refresh_token.slice(28)}`,
+      ],
       ['ID token (typ JWT)', (t) => forge.sign(system.issuerUrl, idTokenClaims(t), { typ: 'JWT' })],
       ['ID token (no typ)', (t) => forge.sign(system.issuerUrl, idTokenClaims(t), { typ: undefined })],
       ['typ JWT', (t) => forge.sign(system.issuerUrl, { aud: t.audience }, { typ: 'JWT' })],

@@ -118,9 +118,7 @@ describe('npm start from a directory others cannot enter', () => {
 
   const asRoot = process.getuid?.() === 0;
   type Failure = [name: string, holdPort: boolean, extra: () => NodeJS.ProcessEnv, line: RegExp];
-  const failures: Failure[] = [
-    ['its port is taken', true, () => ({}), /^start failed: port \d+ on 127\.0\.0\.1 is already in use.*; .*EMBEDDED_PG_PORT/],
-  ];
+  const failures: Failure[] = [['its port is taken', true, () => ({}), /^start failed: port \d+ on 127\.0\.0\.1 is already in use.*; .*EMBEDDED_PG_PORT/]];
   // Only root hands postgres to another user, so only root can be refused this directory.
   if (asRoot) {
     failures.push([

@@ -21,7 +21,10 @@ export function assertDistFresh(root: string): void {
       if (!existsSync(built) || statSync(source).mtimeMs > Math.max(builtAt, statSync(built).mtimeMs)) stale.push(relative(root, source));
     }
   }
-  if (stale.length) throw new Error(`dist is older than ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ` and ${stale.length - 3} more` : ''}: run \`npm run build\` (npm test does)`);
+  if (stale.length)
+    throw new Error(
+      `dist is older than ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ` and ${stale.length - 3} more` : ''}: run \`npm run build\` (npm test does)`,
+    );
   checked = true;
 }
 

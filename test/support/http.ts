@@ -35,7 +35,11 @@ export async function call(method: string, url: string, { token, json, form, hea
   return { status: response.status, headers: response.headers, text, body: parsed };
 }
 
-export async function login(issuerUrl: string, username: string, password: string): Promise<{ access_token: string; refresh_token: string; expires_in: number }> {
+export async function login(
+  issuerUrl: string,
+  username: string,
+  password: string,
+): Promise<{ access_token: string; refresh_token: string; expires_in: number }> {
   const result = await call('POST', `${issuerUrl}/auth/login`, { json: { username, password } });
   if (result.status !== 200) throw new Error(`login ${username} -> ${result.status} ${result.text}`);
   return result.body;

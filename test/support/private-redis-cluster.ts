@@ -30,11 +30,33 @@ export class PrivateRedisCluster {
     try {
       for (let i = 0; i < size; i++) {
         const port = await freeClusterPort();
-        const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '2000', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
+        const args = [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(dir, `nodes-${port}.conf`),
+          '--cluster-node-timeout',
+          '2000',
+          '--dir',
+          dir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--daemonize',
+          'no',
+        ];
         masters.push(await RedisProcess.start(port, args));
       }
-      await run('redis-cli', ['--cluster', 'create', ...masters.map((m) => `127.0.0.1:${m.port}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 20_000 });
-      for (const master of masters) await until(`cluster_state:ok on ${master.port}`, async () => String(await master.command('CLUSTER', 'INFO')).includes('cluster_state:ok'));
+      await run('redis-cli', ['--cluster', 'create', ...masters.map((m) => `127.0.0.1:${m.port}`), '--cluster-replicas', '0', '--cluster-yes'], {
+        timeout: 20_000,
+      });
+      for (const master of masters)
+        await until(`cluster_state:ok on ${master.port}`, async () => String(await master.command('CLUSTER', 'INFO')).includes('cluster_state:ok'));
     } catch (error) {
       await cluster.stop();
       throw error;
@@ -44,7 +66,10 @@ export class PrivateRedisCluster {
 
   /** A cluster client for the test's own reads. */
   client(): Cluster {
-    const client = new Cluster(this.masters.map((m) => ({ host: '127.0.0.1', port: m.port })), { redisOptions: { maxRetriesPerRequest: 1 } });
+    const client = new Cluster(
+      this.masters.map((m) => ({ host: '127.0.0.1', port: m.port })),
+      { redisOptions: { maxRetriesPerRequest: 1 } },
+    );
     client.on('error', () => undefined);
     return client;
   }

@@ -7,7 +7,10 @@ import { freePort } from './free-port';
 export class RedisProcess {
   private child?: ChildProcess;
 
-  private constructor(readonly port: number, private readonly args: string[]) {}
+  private constructor(
+    readonly port: number,
+    private readonly args: string[],
+  ) {}
 
   static async start(port: number, args: string[]): Promise<RedisProcess> {
     const server = new RedisProcess(port, args);
@@ -19,7 +22,9 @@ export class RedisProcess {
     const child = spawn('redis-server', this.args, { stdio: 'ignore' });
     this.child = child;
     const failed = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`redis-server is required for this test: ${e.message}`))));
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`redis-server on port ${this.port} exited at start (code ${code})`))));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`redis-server on port ${this.port} exited at start (code ${code})`))),
+    );
     await Promise.race([failed, exited, waitForPing(this.port)]);
     child.removeAllListeners('exit');
   }

@@ -21,7 +21,6 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-
 /**
  * The whole product, in this process, on real PostgreSQL (a fresh database) and real Redis (a fresh prefix).
  * `env` overrides reach every app.

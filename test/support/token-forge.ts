@@ -27,9 +27,10 @@ export class TokenForge {
   /** Signs exactly the given header and payload (RS256/ES256 raw, as an attacker holding the key would). */
   signRaw(header: Record<string, unknown>, payload: Record<string, unknown> | string): string {
     const input = `${b64url(header)}.${typeof payload === 'string' ? b64url(payload) : b64url(payload)}`;
-    const signature = this.alg === 'ES256'
-      ? sign('sha256', Buffer.from(input), { key: this.privateKey, dsaEncoding: 'ieee-p1363' })
-      : sign(this.alg === 'EdDSA' ? null : 'sha256', Buffer.from(input), this.privateKey);
+    const signature =
+      this.alg === 'ES256'
+        ? sign('sha256', Buffer.from(input), { key: this.privateKey, dsaEncoding: 'ieee-p1363' })
+        : sign(this.alg === 'EdDSA' ? null : 'sha256', Buffer.from(input), this.privateKey);
     return `${input}.${signature.toString('base64url')}`;
   }
 

@@ -22,7 +22,12 @@ describe('clients:create', () => {
     const run = await runClientsCreate(database.url, ['--id', 'cli-made', '--scopes', 'invoices:read', '--audiences=billing-api']);
     expect(run.code).toBe(0);
     const printed = JSON.parse(run.out[0]);
-    expect(printed).toEqual({ client_id: 'cli-made', client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), scopes: ['invoices:read'], audiences: ['billing-api'] });
+    expect(printed).toEqual({
+      client_id: 'cli-made',
+      client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      scopes: ['invoices:read'],
+      audiences: ['billing-api'],
+    });
     const { rows } = await db.query(`SELECT secret_hash FROM clients WHERE client_id = 'cli-made'`);
     expect(rows[0].secret_hash).toMatch(/^\$argon2id\$/);
     expect(rows[0].secret_hash).not.toContain(printed.client_secret);
@@ -57,7 +62,9 @@ describe('clients:create', () => {
       expect({ name, code: run.code, out: run.out }).toEqual({ name, code, out: [] });
       expect(run.err.length).toBeGreaterThan(0);
     }
-    const { rows } = await db.query(`SELECT client_id FROM clients WHERE client_id IN ('bad-scope', 'short-secret', 'no-aud', 'x', 'y', 'bad id', 'issuer-aud', 'issuer-slash', 'admin-aud')`);
+    const { rows } = await db.query(
+      `SELECT client_id FROM clients WHERE client_id IN ('bad-scope', 'short-secret', 'no-aud', 'x', 'y', 'bad id', 'issuer-aud', 'issuer-slash', 'admin-aud')`,
+    );
     expect(rows).toEqual([]);
   });
 
@@ -70,23 +77,46 @@ describe('clients:create', () => {
   });
 
   it('registers code-flow clients: public without a secret, confidential with one, URIs exact', async () => {
-    const spa = await runClientsCreate(database.url, ['--id', 'cli-spa', '--type', 'public', '--first-party', '--audiences', 'orders-api', '--redirect-uris', 'https://spa.example.com/cb', '--post-logout-uris', 'https://spa.example.com/']);
+    const spa = await runClientsCreate(database.url, [
+      '--id',
+      'cli-spa',
+      '--type',
+      'public',
+      '--first-party',
+      '--audiences',
+      'orders-api',
+      '--redirect-uris',
+      'https://spa.example.com/cb',
+      '--post-logout-uris',
+      'https://spa.example.com/',
+    ]);
     expect(spa.code).toBe(0);
     expect(JSON.parse(spa.out[0])).toEqual({
-      client_id: 'cli-spa', scopes: [], audiences: ['orders-api'], client_type: 'public',
-      redirect_uris: ['https://spa.example.com/cb'], post_logout_redirect_uris: ['https://spa.example.com/'], first_party: true,
+      client_id: 'cli-spa',
+      scopes: [],
+      audiences: ['orders-api'],
+      client_type: 'public',
+      redirect_uris: ['https://spa.example.com/cb'],
+      post_logout_redirect_uris: ['https://spa.example.com/'],
+      first_party: true,
     });
     const portal = await runClientsCreate(database.url, ['--id', 'cli-portal', '--audiences', 'orders-api', '--redirect-uris', 'http://127.0.0.1/cb']);
     expect(JSON.parse(portal.out[0])).toMatchObject({ client_secret: expect.any(String), client_type: 'confidential', first_party: false });
-    const { rows } = await db.query(`SELECT client_id, secret_hash IS NULL AS no_secret FROM clients WHERE client_id IN ('cli-spa', 'cli-portal') ORDER BY client_id`);
-    expect(rows).toEqual([{ client_id: 'cli-portal', no_secret: false }, { client_id: 'cli-spa', no_secret: true }]);
+    const { rows } = await db.query(
+      `SELECT client_id, secret_hash IS NULL AS no_secret FROM clients WHERE client_id IN ('cli-spa', 'cli-portal') ORDER BY client_id`,
+    );
+    expect(rows).toEqual([
+      { client_id: 'cli-portal', no_secret: false },
+      { client_id: 'cli-spa', no_secret: true },
+    ]);
     for (const args of [
       ['--id', 'wild', '--type', 'public', '--audiences', 'orders-api', '--redirect-uris', 'https://*.example.com/cb'],
       ['--id', 'fragment', '--audiences', 'orders-api', '--redirect-uris', 'https://a.example.com/cb#x'],
       ['--id', 'plain-http', '--audiences', 'orders-api', '--redirect-uris', 'http://a.example.com/cb'],
       ['--id', 'no-uris', '--type', 'public', '--audiences', 'orders-api'],
       ['--id', 'public-secret', '--type', 'public', '--secret-stdin', '--audiences', 'orders-api', '--redirect-uris', 'https://a.example.com/cb'],
-    ]) expect({ args, code: (await runClientsCreate(database.url, args, 's'.repeat(40))).code }).toEqual({ args, code: 1 });
+    ])
+      expect({ args, code: (await runClientsCreate(database.url, args, 's'.repeat(40))).code }).toEqual({ args, code: 1 });
     const bad = await runClientsCreate(database.url, ['--id', 'x', '--type', 'hybrid', '--audiences', 'orders-api']);
     expect(bad.code).toBe(2);
   });

@@ -39,7 +39,15 @@ describe('cookie mode', () => {
     const access = cookies.get('__Host-access_token')!.value;
     const refresh = cookies.get('__Secure-refresh_token')!.value;
     const csrf = cookies.get('__Host-csrf_token')!.value;
-    return { result, cookies, access, refresh, csrf, jar: `__Host-access_token=${access}; __Host-csrf_token=${csrf}`, refreshJar: `__Secure-refresh_token=${refresh}; __Host-csrf_token=${csrf}` };
+    return {
+      result,
+      cookies,
+      access,
+      refresh,
+      csrf,
+      jar: `__Host-access_token=${access}; __Host-csrf_token=${csrf}`,
+      refreshJar: `__Secure-refresh_token=${refresh}; __Host-csrf_token=${csrf}`,
+    };
   }
 
   it('login with {"cookie": true} sets HttpOnly Secure SameSite=Strict cookies and keeps tokens out of the body', async () => {
@@ -74,7 +82,11 @@ describe('cookie mode', () => {
         ['no header', { cookie: jar }, 401],
         ['wrong header', { cookie: jar, 'x-csrf-token': `${csrf.slice(0, -1)}x` }, 401],
         ['header but no CSRF cookie', { cookie: `__Host-access_token=${access}`, 'x-csrf-token': csrf }, 401],
-        ['header equal to an attacker-chosen cookie of the wrong name', { cookie: `${jar.split(';')[0]}; csrf_token=${'a'.repeat(43)}`, 'x-csrf-token': 'a'.repeat(43) }, 401],
+        [
+          'header equal to an attacker-chosen cookie of the wrong name',
+          { cookie: `${jar.split(';')[0]}; csrf_token=${'a'.repeat(43)}`, 'x-csrf-token': 'a'.repeat(43) },
+          401,
+        ],
         ['matching header', { cookie: jar, 'x-csrf-token': csrf }, 200],
       ];
       for (const [name, headers, status] of cases) {
@@ -89,7 +101,11 @@ describe('cookie mode', () => {
 
   it('a token in the query string is never accepted', async () => {
     const bearer = await login(system.issuerUrl, 'alice', 'alice-password');
-    for (const [service, path] of [[system.ordersUrl, '/me'], [system.billingUrl, '/me'], [app.url, '/thing']]) {
+    for (const [service, path] of [
+      [system.ordersUrl, '/me'],
+      [system.billingUrl, '/me'],
+      [app.url, '/thing'],
+    ]) {
       for (const param of ['access_token', 'token', 'jwt']) {
         const result = await call('GET', `${service}${path}?${param}=${bearer.access_token}`);
         expect({ service, param, status: result.status }).toEqual({ service, param, status: 401 });
@@ -139,7 +155,8 @@ describe('cookie mode', () => {
     for (const name of ['__Host-access_token', '__Secure-refresh_token', '__Host-csrf_token']) {
       expect(cleared.get(name)).toMatchObject({ value: '', attributes: expect.arrayContaining(['max-age=0']) });
     }
-    for (const service of [system.ordersUrl, system.billingUrl]) expect((await call('GET', `${service}/me`, { headers: { cookie: session.jar } })).status).toBe(401);
+    for (const service of [system.ordersUrl, system.billingUrl])
+      expect((await call('GET', `${service}/me`, { headers: { cookie: session.jar } })).status).toBe(401);
     const refresh = await call('POST', `${system.issuerUrl}/auth/refresh`, { headers: { cookie: session.refreshJar, 'x-csrf-token': session.csrf } });
     expect(refresh.body.error).toBe('invalid_grant');
   });
@@ -150,9 +167,16 @@ describe('cookie mode', () => {
     it('a request naming the refresh cookie twice is refused with 400, sets no cookie and spends neither token', async () => {
       const victim = await cookieLogin();
       const attacker = await cookieLogin('admin', 'admin-password');
-      for (const order of [[attacker.refresh, victim.refresh], [victim.refresh, attacker.refresh]]) {
+      for (const order of [
+        [attacker.refresh, victim.refresh],
+        [victim.refresh, attacker.refresh],
+      ]) {
         const tossed = await refresh(`__Secure-refresh_token=${order[0]}; __Secure-refresh_token=${order[1]}; __Host-csrf_token=${victim.csrf}`, victim.csrf);
-        expect({ status: tossed.status, error: tossed.body.error, cookies: tossed.headers.getSetCookie() }).toEqual({ status: 400, error: 'invalid_request', cookies: [] });
+        expect({ status: tossed.status, error: tossed.body.error, cookies: tossed.headers.getSetCookie() }).toEqual({
+          status: 400,
+          error: 'invalid_request',
+          cookies: [],
+        });
         expect(tossed.body.error_description).toContain('__Secure-refresh_token');
       }
       expect((await refresh(victim.refreshJar, victim.csrf)).status).toBe(200);
@@ -164,7 +188,11 @@ describe('cookie mode', () => {
       const attacker = await cookieLogin('admin', 'admin-password');
       // Only the attacker's cookie reaches /auth/refresh (say the victim's expired); the page echoes the victim's CSRF cookie.
       const swapped = await refresh(`__Secure-refresh_token=${attacker.refresh}; __Host-csrf_token=${victim.csrf}`, victim.csrf);
-      expect({ status: swapped.status, error: swapped.body.error, cookies: swapped.headers.getSetCookie() }).toEqual({ status: 400, error: 'invalid_request', cookies: [] });
+      expect({ status: swapped.status, error: swapped.body.error, cookies: swapped.headers.getSetCookie() }).toEqual({
+        status: 400,
+        error: 'invalid_request',
+        cookies: [],
+      });
       expect((await refresh(attacker.refreshJar, attacker.csrf)).status).toBe(200);
     });
 

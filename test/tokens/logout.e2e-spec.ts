@@ -42,7 +42,7 @@ describe('logout and log-out-everywhere', () => {
     expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: session.access_token })).status).toBe(401);
   });
 
-  it('the denylist key is jti:<jti> under the prefix, with a TTL that outlives exp by more than any guard\'s clock tolerance', async () => {
+  it("the denylist key is jti:<jti> under the prefix, with a TTL that outlives exp by more than any guard's clock tolerance", async () => {
     const session = await login(system.issuerUrl, 'alice', 'alice-password');
     const { jti, exp } = decodeJwt(session.access_token).payload;
     const key = redisKeys(system.redisPrefix).deniedJti(jti);
@@ -61,10 +61,12 @@ describe('logout and log-out-everywhere', () => {
     expect(journal.rows[0].until).toBeGreaterThan(exp + MAX_CLOCK_TOLERANCE_SECONDS);
   });
 
-  it('logout with another user\'s refresh token in the body leaves that session alone', async () => {
+  it("logout with another user's refresh token in the body leaves that session alone", async () => {
     const alice = await login(system.issuerUrl, 'alice', 'alice-password');
     const admin = await login(system.issuerUrl, 'admin', 'admin-password');
-    expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: alice.access_token, json: { refresh_token: admin.refresh_token } })).status).toBe(204);
+    expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: alice.access_token, json: { refresh_token: admin.refresh_token } })).status).toBe(
+      204,
+    );
     expect((await refresh(admin.refresh_token)).status).toBe(200);
   });
 
@@ -112,7 +114,7 @@ describe('logout and log-out-everywhere', () => {
     expect((await call('GET', `${system.ordersUrl}/me`, { token: session.access_token })).status).toBe(200);
   });
 
-  it('the log-out-everywhere cut-off outlives a token issued just before it by more than any guard\'s clock tolerance', async () => {
+  it("the log-out-everywhere cut-off outlives a token issued just before it by more than any guard's clock tolerance", async () => {
     const session = await login(system.issuerUrl, 'alice', 'alice-password');
     const { sub, exp } = decodeJwt(session.access_token).payload;
     expect((await call('POST', `${system.issuerUrl}/auth/logout-all`, { token: session.access_token })).status).toBe(204);

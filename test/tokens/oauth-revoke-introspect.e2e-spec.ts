@@ -29,7 +29,8 @@ describe('OAuth revocation and introspection', () => {
   const introspect = (token: string, headers: Record<string, string> = basic(billing.id, billing.secret)) =>
     call('POST', `${system.issuerUrl}/oauth/introspect`, { form: { token }, headers });
   const clientToken = async (client: { id: string; secret: string }) =>
-    (await call('POST', `${system.issuerUrl}/oauth/token`, { form: { grant_type: 'client_credentials' }, headers: basic(client.id, client.secret) })).body.access_token as string;
+    (await call('POST', `${system.issuerUrl}/oauth/token`, { form: { grant_type: 'client_credentials' }, headers: basic(client.id, client.secret) })).body
+      .access_token as string;
   const refresh = (token: string) => call('POST', `${system.issuerUrl}/auth/refresh`, { json: { refresh_token: token } });
   const expectOk = (result: HttpResult, name = '') => {
     expect({ name, status: result.status }).toEqual({ name, status: 200 });
@@ -52,7 +53,8 @@ describe('OAuth revocation and introspection', () => {
     it('an access token: denied at both services until its exp', async () => {
       const session = await login(system.issuerUrl, 'alice', 'alice-password');
       expectOk(await revoke({ token: session.access_token, token_type_hint: 'access_token' }));
-      for (const service of [system.ordersUrl, system.billingUrl]) expect((await call('GET', `${service}/me`, { token: session.access_token })).status).toBe(401);
+      for (const service of [system.ordersUrl, system.billingUrl])
+        expect((await call('GET', `${service}/me`, { token: session.access_token })).status).toBe(401);
       const { jti, exp } = decodeJwt(session.access_token).payload;
       const ttl = await redis.ttl(redisKeys(system.redisPrefix).deniedJti(jti));
       expect(Math.abs(ttl - (exp - Math.floor(Date.now() / 1000) + REVOCATION_TTL_MARGIN_SECONDS))).toBeLessThanOrEqual(2);
@@ -111,11 +113,13 @@ describe('OAuth revocation and introspection', () => {
         expect(result.headers.get('www-authenticate')).toMatch(/^Basic /);
         expect(result.body.active).toBeUndefined();
       }
-      const post = await call('POST', `${system.issuerUrl}/oauth/introspect`, { form: { token: session.access_token, client_id: billing.id, client_secret: billing.secret } });
+      const post = await call('POST', `${system.issuerUrl}/oauth/introspect`, {
+        form: { token: session.access_token, client_id: billing.id, client_secret: billing.secret },
+      });
       expect(post.body.active).toBe(true);
     });
 
-    it('describes an active user token meant for the asking client\'s service', async () => {
+    it("describes an active user token meant for the asking client's service", async () => {
       const session = await login(system.issuerUrl, 'alice', 'alice-password');
       const claims = decodeJwt(session.access_token).payload;
       const result = await introspect(session.access_token);

@@ -25,7 +25,11 @@ describe('OAuth token endpoint', () => {
   const token = (form: Record<string, string>, headers: Record<string, string> = {}) => call('POST', `${system.issuerUrl}/oauth/token`, { form, headers });
   /** A form body exactly as given (URLSearchParams cannot repeat a key from a record). */
   const rawForm = async (body: string, headers: Record<string, string>): Promise<HttpResult> => {
-    const response = await fetch(`${system.issuerUrl}/oauth/token`, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const response = await fetch(`${system.issuerUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
     const text = await response.text();
     return { status: response.status, headers: response.headers, text, body: JSON.parse(text) };
   };
@@ -42,7 +46,14 @@ describe('OAuth token endpoint', () => {
       expect(result.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'invoices:read' });
       const { header, payload } = decodeJwt(result.body.access_token);
       expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
-      expect(payload).toMatchObject({ iss: system.issuerUrl, aud: 'billing-api', sub: 'orders-to-billing', client_id: 'orders-to-billing', scope: 'invoices:read', roles: [] });
+      expect(payload).toMatchObject({
+        iss: system.issuerUrl,
+        aud: 'billing-api',
+        sub: 'orders-to-billing',
+        client_id: 'orders-to-billing',
+        scope: 'invoices:read',
+        roles: [],
+      });
 
       const at = result.body.access_token;
       expect((await call('GET', `${system.billingUrl}/invoices/summary`, { token: at })).status).toBe(200);
@@ -104,7 +115,12 @@ describe('OAuth token endpoint', () => {
         ['unknown client', () => token({ grant_type: 'client_credentials' }, basic('nobody', billingReader.secret)), 401, 'invalid_client'],
         ['client_id without a secret', () => token({ grant_type: 'client_credentials', client_id: billingReader.id }), 401, 'invalid_client'],
         ['malformed Basic', () => token({ grant_type: 'client_credentials' }, { authorization: 'Basic %%%' }), 401, 'invalid_client'],
-        ['Basic without a colon', () => token({ grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from('x').toString('base64')}` }), 401, 'invalid_client'],
+        [
+          'Basic without a colon',
+          () => token({ grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from('x').toString('base64')}` }),
+          401,
+          'invalid_client',
+        ],
         ['Bearer instead of client auth', () => token({ grant_type: 'client_credentials' }, { authorization: 'Bearer abc' }), 401, 'invalid_client'],
         ['two authentication methods', () => token({ grant_type: 'client_credentials', client_secret: billingReader.secret }, good), 400, 'invalid_request'],
         ['client_id disagrees with Basic', () => token({ grant_type: 'client_credentials', client_id: 'other' }, good), 400, 'invalid_request'],
@@ -112,9 +128,19 @@ describe('OAuth token endpoint', () => {
         ['password grant', () => token({ grant_type: 'password', username: 'alice', password: 'alice-password' }, good), 400, 'unsupported_grant_type'],
         ['authorization_code grant with a garbage code', () => token({ grant_type: 'authorization_code', code: 'x' }, good), 400, 'invalid_grant'],
         ['prototype-named grant', () => token({ grant_type: 'constructor' }, good), 400, 'unsupported_grant_type'],
-        ['JSON body', () => call('POST', `${system.issuerUrl}/oauth/token`, { json: { grant_type: 'client_credentials' }, headers: good }), 400, 'invalid_request'],
+        [
+          'JSON body',
+          () => call('POST', `${system.issuerUrl}/oauth/token`, { json: { grant_type: 'client_credentials' }, headers: good }),
+          400,
+          'invalid_request',
+        ],
         ['repeated grant_type', () => rawForm('grant_type=client_credentials&grant_type=refresh_token', good), 400, 'invalid_request'],
-        ['text/plain body', () => call('POST', `${system.issuerUrl}/oauth/token`, { headers: { ...good, 'content-type': 'text/plain' } }), 400, 'invalid_request'],
+        [
+          'text/plain body',
+          () => call('POST', `${system.issuerUrl}/oauth/token`, { headers: { ...good, 'content-type': 'text/plain' } }),
+          400,
+          'invalid_request',
+        ],
       ];
       for (const [name, request, status, error] of cases) {
         const result = await request();
@@ -163,7 +189,12 @@ describe('OAuth token endpoint', () => {
       revocation_endpoint: `${system.issuerUrl}/oauth/revoke`,
       introspection_endpoint: `${system.issuerUrl}/oauth/introspect`,
     });
-    expect(body.grant_types_supported.sort()).toEqual(['authorization_code', 'client_credentials', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange']);
+    expect(body.grant_types_supported.sort()).toEqual([
+      'authorization_code',
+      'client_credentials',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+    ]);
     expect(body.token_endpoint_auth_methods_supported.sort()).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
     expect(body.revocation_endpoint_auth_methods_supported.sort()).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
     expect(body.introspection_endpoint_auth_methods_supported.sort()).toEqual(['client_secret_basic', 'client_secret_post']);

@@ -58,7 +58,10 @@ describe('Redis outage', () => {
     expect(revoke.body.error).toBe('temporarily_unavailable');
     expect(revoke.headers.get('cache-control')).toContain('no-store');
     // Introspection cannot call a token active without the denylist.
-    const introspect = await call('POST', `${system.issuerUrl}/oauth/introspect`, { form: { token: session.access_token }, headers: basic(client.id, client.secret) });
+    const introspect = await call('POST', `${system.issuerUrl}/oauth/introspect`, {
+      form: { token: session.access_token },
+      headers: basic(client.id, client.secret),
+    });
     expectUnavailable(introspect, 'introspect');
     // Unguarded routes are unaffected; health says what is wrong.
     expect((await call('GET', `${system.ordersUrl}/health`)).status).toBe(503);
@@ -70,7 +73,10 @@ describe('Redis outage', () => {
 
     // Redis came back empty and was re-seeded from the journal, which took the revocation requested during the outage.
     for (const service of [system.ordersUrl, system.billingUrl]) expect((await call('GET', `${service}/me`, { token: session.access_token })).status).toBe(401);
-    expect((await call('POST', `${system.issuerUrl}/oauth/introspect`, { form: { token: session.access_token }, headers: basic(client.id, client.secret) })).body.active).toBe(false);
+    expect(
+      (await call('POST', `${system.issuerUrl}/oauth/introspect`, { form: { token: session.access_token }, headers: basic(client.id, client.secret) })).body
+        .active,
+    ).toBe(false);
     // The retry the 503 asked for confirms it.
     expect((await call('POST', `${system.issuerUrl}/oauth/revoke`, { form: { token: session.access_token } })).status).toBe(200);
     expect((await call('GET', `${system.issuerUrl}/health`)).status).toBe(200);

@@ -51,7 +51,9 @@ describe('a refresh discards the access token it replaces', () => {
 
   it('a refused refresh changes nothing: the current access token keeps working', async () => {
     const session = await login(system.issuerUrl, 'alice', 'alice-password');
-    const widened = await call('POST', `${system.issuerUrl}/oauth/token`, { form: { grant_type: 'refresh_token', refresh_token: session.refresh_token, scope: 'orders:write' } });
+    const widened = await call('POST', `${system.issuerUrl}/oauth/token`, {
+      form: { grant_type: 'refresh_token', refresh_token: session.refresh_token, scope: 'orders:write' },
+    });
     expect([widened.status, widened.body.error]).toEqual([400, 'invalid_scope']);
     expect(await where(session.access_token)).toEqual([200, 200, true]);
     expect(await journalled(decodeJwt(session.access_token).payload.jti)).toBe(0);

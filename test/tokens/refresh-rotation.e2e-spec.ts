@@ -42,7 +42,7 @@ describe('refresh tokens: rotation, reuse detection, races', () => {
     expect(rows[0].n).toBe(2);
   });
 
-  it('only hashes are stored: the session has its row, holding the token\'s SHA-256 and never the token', async () => {
+  it("only hashes are stored: the session has its row, holding the token's SHA-256 and never the token", async () => {
     const session = await login(system.issuerUrl, 'alice', 'alice-password');
     const { sid } = decodeJwt(session.access_token).payload;
     const { rows } = await db.query('SELECT * FROM refresh_tokens WHERE family_id = $1', [sid]);
@@ -116,7 +116,9 @@ describe('refresh tokens: rotation, reuse detection, races', () => {
     } finally {
       await db.query(`UPDATE users SET disabled = false WHERE username = 'admin'`);
     }
-    const { rows } = await db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL', [decodeJwt(session.access_token).payload.sid]);
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL', [
+      decodeJwt(session.access_token).payload.sid,
+    ]);
     expect(rows[0].n).toBe(0);
   });
 

@@ -47,7 +47,11 @@ describe.each(['tcp', 'redis', 'nats'] as const)('guard over %s', (transport) =>
 
   const send = async (pattern: string, data: unknown, token?: string) =>
     lastValueFrom(token === undefined ? client.send(`${ns}.${pattern}`, data) : await sendWithToken(client, `${ns}.${pattern}`, data, token));
-  const refusal = (pattern: string, data: unknown, token?: string) => send(pattern, data, token).then(() => 'accepted', (error: unknown) => error);
+  const refusal = (pattern: string, data: unknown, token?: string) =>
+    send(pattern, data, token).then(
+      () => 'accepted',
+      (error: unknown) => error,
+    );
 
   it('accepts an issued token, hands the handler the bare payload and the caller, and refuses it after logout', async () => {
     const session = await login(system.issuerUrl, 'alice', 'alice-password');
@@ -85,7 +89,11 @@ describe.each(['tcp', 'redis', 'nats'] as const)('guard over %s', (transport) =>
 });
 
 /** A unary method of the probe's generated client (loaded from the .proto at run time, so untyped). */
-type UnaryCall = (request: { text: string }, metadata: grpc.Metadata, callback: (error: grpc.ServiceError | null, reply: unknown) => void) => grpc.ClientUnaryCall;
+type UnaryCall = (
+  request: { text: string },
+  metadata: grpc.Metadata,
+  callback: (error: grpc.ServiceError | null, reply: unknown) => void,
+) => grpc.ClientUnaryCall;
 
 /** gRPC: the token in metadata `authorization`; refusals are call statuses 16 and 7. */
 describe('guard over gRPC', () => {
@@ -96,7 +104,12 @@ describe('guard over gRPC', () => {
   beforeAll(async () => {
     system = await startTestSystem({}, { services: false });
     const port = await freePort();
-    probe = await startRpcProbe('grpc', 'grpc', port, { issuer: system.issuerUrl, audience: AUDIENCE, redis: system.redisUrl, redisPrefix: system.redisPrefix });
+    probe = await startRpcProbe('grpc', 'grpc', port, {
+      issuer: system.issuerUrl,
+      audience: AUDIENCE,
+      redis: system.redisUrl,
+      redisPrefix: system.redisPrefix,
+    });
     const definition = grpc.loadPackageDefinition(protoLoader.loadSync(PROTO_PATH)) as any;
     stub = new definition.probe.Probe(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   });
@@ -108,14 +121,22 @@ describe('guard over gRPC', () => {
 
   const invoke = (method: 'WhoAmI' | 'Admin', metadata: grpc.Metadata) =>
     new Promise<{ code: number; details?: string; reply?: unknown }>((resolve) =>
-      stub[method]({ text: 'hi' }, metadata, (error: grpc.ServiceError | null, reply: unknown) => resolve(error ? { code: error.code, details: error.details } : { code: 0, reply })),
+      stub[method]({ text: 'hi' }, metadata, (error: grpc.ServiceError | null, reply: unknown) =>
+        resolve(error ? { code: error.code, details: error.details } : { code: 0, reply }),
+      ),
     );
 
   it('accepts, then refuses after logout, without a token and with a tampered one (UNAUTHENTICATED)', async () => {
     const session = await login(system.issuerUrl, 'alice', 'alice-password');
-    expect(await invoke('WhoAmI', await grpcBearerMetadata(session.access_token))).toEqual({ code: 0, reply: { sub: decodeJwt(session.access_token).payload.sub, text: 'hi' } });
+    expect(await invoke('WhoAmI', await grpcBearerMetadata(session.access_token))).toEqual({
+      code: 0,
+      reply: { sub: decodeJwt(session.access_token).payload.sub, text: 'hi' },
+    });
     expect(await invoke('WhoAmI', new grpc.Metadata())).toEqual({ code: grpc.status.UNAUTHENTICATED, details: 'UNAUTHENTICATED' });
-    expect(await invoke('WhoAmI', await grpcBearerMetadata(tampered(session.access_token)))).toEqual({ code: grpc.status.UNAUTHENTICATED, details: 'invalid_token' });
+    expect(await invoke('WhoAmI', await grpcBearerMetadata(tampered(session.access_token)))).toEqual({
+      code: grpc.status.UNAUTHENTICATED,
+      details: 'invalid_token',
+    });
     expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: session.access_token })).status).toBe(204);
     expect(await invoke('WhoAmI', await grpcBearerMetadata(session.access_token))).toEqual({ code: grpc.status.UNAUTHENTICATED, details: 'invalid_token' });
   });

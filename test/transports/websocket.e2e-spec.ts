@@ -28,7 +28,8 @@ const opened = async (outcome: Promise<Outcome>): Promise<WebSocket> => {
   return result.opened;
 };
 
-const closed = (socket: WebSocket) => new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+const closed = (socket: WebSocket) =>
+  new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 
 /** A message's text, whichever of ws's three binary shapes it arrived in. */
 const textOf = (data: WebSocket.RawData) => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString();

@@ -1,5 +1,17 @@
 import { exportGuardMetrics, GuardMetrics } from '@app/auth-guard';
-import { createAppRegistry, createHttpApp, describeRedisTopology, listen, readCorsOrigins, readLogLevel, readMetricsConfig, readTrustProxy, redactUrl, RunningApp, serveMetrics } from '@app/platform';
+import {
+  createAppRegistry,
+  createHttpApp,
+  describeRedisTopology,
+  listen,
+  readCorsOrigins,
+  readLogLevel,
+  readMetricsConfig,
+  readTrustProxy,
+  redactUrl,
+  RunningApp,
+  serveMetrics,
+} from '@app/platform';
 import { loadIssuerConfig } from './config/issuer.config';
 import { runMigrations } from './database/run-migrations';
 import { IssuerModule, IssuerOverrides } from './issuer.module';

@@ -87,7 +87,8 @@ function dependenciesOf(type: unknown): unknown[] {
     return provider?.useClass ? dependenciesOf(provider.useClass) : (provider?.inject ?? []);
   }
   const declared = [...((Reflect.getMetadata(PARAMTYPES_METADATA, type) as unknown[] | undefined) ?? [])];
-  for (const { index, param } of (Reflect.getMetadata(SELF_DECLARED_DEPS_METADATA, type) as { index: number; param: unknown }[] | undefined) ?? []) declared[index] = param;
+  for (const { index, param } of (Reflect.getMetadata(SELF_DECLARED_DEPS_METADATA, type) as { index: number; param: unknown }[] | undefined) ?? [])
+    declared[index] = param;
   return declared;
 }
 
@@ -106,14 +107,19 @@ describe('issuer modules', () => {
   });
 
   it('the core is the only global module of the issuer', () => {
-    const global = (ref: Type | DynamicModule) => ('module' in ref ? ref.global === true : false) || Reflect.getMetadata(GLOBAL_MODULE_METADATA, nodeOf(ref).module) === true;
+    const global = (ref: Type | DynamicModule) =>
+      ('module' in ref ? ref.global === true : false) || Reflect.getMetadata(GLOBAL_MODULE_METADATA, nodeOf(ref).module) === true;
     const refs = [IssuerModule.forConfig(config), CliModule.forConfig(config)].flatMap((root) => [root, ...moduleGraph(root).flatMap((node) => node.imports)]);
     const globals = new Set(refs.filter((ref) => OWN.has(nodeOf(ref).module) && global(ref)).map((ref) => nodeOf(ref).module));
     expect([...globals]).toEqual([IssuerCoreModule]);
   });
 
   it('the CLI holds no key ring, scheduler, HTTP feature or demo users', () => {
-    expect(own(cli).map((node) => node.module.name).sort()).toEqual(['IssuerCoreModule', 'KeyEventsModule', 'KeyLifecycleModule', 'UsersModule']);
+    expect(
+      own(cli)
+        .map((node) => node.module.name)
+        .sort(),
+    ).toEqual(['IssuerCoreModule', 'KeyEventsModule', 'KeyLifecycleModule', 'UsersModule']);
   });
 
   it.each(Object.entries(FEATURES))('%s compiles on the core with its declared imports', async (_name, feature) => {
@@ -136,7 +142,10 @@ describe('issuer modules', () => {
     const unused = own(server)
       .filter((node) => node.module !== IssuerCoreModule)
       .flatMap((node) => node.exports.map((token) => ({ node, token })))
-      .filter(({ node, token }) => !server.some((user) => user.imports.some((ref) => nodeOf(ref).module === node.module) && usedBy(user).has(token)) && !cliReads.has(token))
+      .filter(
+        ({ node, token }) =>
+          !server.some((user) => user.imports.some((ref) => nodeOf(ref).module === node.module) && usedBy(user).has(token)) && !cliReads.has(token),
+      )
       .map(({ node, token }) => `${node.module.name} exports ${nameOf(token)}`);
     expect([...new Set(unused)]).toEqual([]);
   });
@@ -156,7 +165,8 @@ describe('issuer modules', () => {
 
   it('what a feature provides, it declares once: no provider is listed by two modules', () => {
     const owners = new Map<unknown, string[]>();
-    for (const node of own(server)) for (const provider of node.providers) owners.set(tokenOf(provider), [...(owners.get(tokenOf(provider)) ?? []), node.module.name]);
+    for (const node of own(server))
+      for (const provider of node.providers) owners.set(tokenOf(provider), [...(owners.get(tokenOf(provider)) ?? []), node.module.name]);
     const twice = [...owners].filter(([, modules]) => new Set(modules).size > 1).map(([token, modules]) => `${nameOf(token)}: ${modules.join(', ')}`);
     expect(twice).toEqual([]);
   });

@@ -1,7 +1,18 @@
 import { Module } from '@nestjs/common';
 import { MAX_CLOCK_TOLERANCE_SECONDS } from '@app/contract';
 import { Hs256TokenService, Hs256TokensModule, hs256SecretsFromEnv, HS256_SECRETS_VARIABLE } from '@app/hs256-tokens';
-import { createHttpApp, describeRedisTopology, listen, readInt, readPort, readRedisPrefix, readRedisTopology, readString, readUrl, RunningApp } from '@app/platform';
+import {
+  createHttpApp,
+  describeRedisTopology,
+  listen,
+  readInt,
+  readPort,
+  readRedisPrefix,
+  readRedisTopology,
+  readString,
+  readUrl,
+  RunningApp,
+} from '@app/platform';
 import { Hs256ExampleController } from './hs256-example.controller';
 
 /** The running example and its token service: the service's own login code is what calls `tokens.sign`. */
@@ -24,7 +35,9 @@ export async function startHs256Example(env: NodeJS.ProcessEnv): Promise<Running
   const secrets = hs256SecretsFromEnv(env);
 
   @Module({
-    imports: [Hs256TokensModule.forRoot({ secrets, secretsVariable: HS256_SECRETS_VARIABLE, issuer, audience, ttlSeconds, redis, redisPrefix, clockToleranceSeconds })],
+    imports: [
+      Hs256TokensModule.forRoot({ secrets, secretsVariable: HS256_SECRETS_VARIABLE, issuer, audience, ttlSeconds, redis, redisPrefix, clockToleranceSeconds }),
+    ],
     controllers: [Hs256ExampleController],
   })
   class Hs256ExampleModule {}

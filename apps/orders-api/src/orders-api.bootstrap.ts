@@ -6,5 +6,10 @@ import { OrdersController } from './orders.controller';
 
 export function startOrdersApi(env: NodeJS.ProcessEnv): Promise<RunningApp> {
   const billing = loadBillingCallConfig(env);
-  return startResourceService(env, { name: 'orders-api', port: 3001 }, [OrdersController], [{ provide: BILLING_CALL_CONFIG, useValue: billing }, BillingCaller]);
+  return startResourceService(
+    env,
+    { name: 'orders-api', port: 3001 },
+    [OrdersController],
+    [{ provide: BILLING_CALL_CONFIG, useValue: billing }, BillingCaller],
+  );
 }

@@ -63,7 +63,8 @@ export const AUTH_GUARD_CORE_PROVIDERS: Provider[] = [
   {
     provide: REVOCATION_REDIS,
     inject: [RESOLVED_OPTIONS],
-    useFactory: (o: ResolvedGuardOptions): RedisClient | null => (o.redis === undefined ? null : isRedisDescription(o.redis) ? createRedisClient(o.redis) : o.redis),
+    useFactory: (o: ResolvedGuardOptions): RedisClient | null =>
+      o.redis === undefined ? null : isRedisDescription(o.redis) ? createRedisClient(o.redis) : o.redis,
   },
   {
     provide: REVOCATION_SYNC,
@@ -71,7 +72,10 @@ export const AUTH_GUARD_CORE_PROVIDERS: Provider[] = [
     useFactory: (redis: RedisClient | null, o: ResolvedGuardOptions, verifier: AccessTokenVerifier): RevocationSync | null => {
       if (!redis || !o.revocationReplica) return null;
       // Events on a connection of their own (subscriber mode), resubscribed by the sync itself and followed by a full read.
-      const connection = o.redis !== undefined && isRedisDescription(o.redis) ? createRedisClient(o.redis, { autoResubscribe: false }) : duplicateRedisClient(redis, { autoResubscribe: false });
+      const connection =
+        o.redis !== undefined && isRedisDescription(o.redis)
+          ? createRedisClient(o.redis, { autoResubscribe: false })
+          : duplicateRedisClient(redis, { autoResubscribe: false });
       return new RevocationSync(redis, connection, {
         prefix: o.redisPrefix,
         requireSeed: o.requireRevocationSeed,
@@ -94,7 +98,10 @@ export const AUTH_GUARD_CORE_PROVIDERS: Provider[] = [
       // Only a key source that can act on a notice gets one (the issuer's own ring reloads from its database).
       if (!o.keyEvents || !redis || !keys.refreshNow) return null;
       // Subscriber mode takes the connection over, so events get a connection of their own; resubscription is ours (then resync).
-      const connection = o.redis !== undefined && isRedisDescription(o.redis) ? createRedisClient(o.redis, { autoResubscribe: false }) : duplicateRedisClient(redis, { autoResubscribe: false });
+      const connection =
+        o.redis !== undefined && isRedisDescription(o.redis)
+          ? createRedisClient(o.redis, { autoResubscribe: false })
+          : duplicateRedisClient(redis, { autoResubscribe: false });
       return new KeyEventsSubscriber(connection, redisKeys(o.redisPrefix).events, keys, metrics);
     },
   },

@@ -51,7 +51,12 @@ describe('issuer event codec', () => {
   });
 
   it('never throws on generated garbage, and anything it accepts re-encodes to an event it accepts', () => {
-    const garbage = fc.oneof(fc.string({ maxLength: 2000 }), fc.json(), fc.jsonValue().map((v) => JSON.stringify(v)), event.map((e) => JSON.stringify({ ...e, extra: 1 })));
+    const garbage = fc.oneof(
+      fc.string({ maxLength: 2000 }),
+      fc.json(),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      event.map((e) => JSON.stringify({ ...e, extra: 1 })),
+    );
     fc.assert(
       fc.property(garbage, (text) => {
         const decoded = decodeIssuerEvent(text);

@@ -23,7 +23,9 @@ const isTokenId = (value: unknown): value is string => typeof value === 'string'
 const isEpochSeconds = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 /** One row per event type: its exact members (besides `type`) and how to read them. */
-const READERS: { [T in IssuerEvent['type']]: { members: readonly string[]; read: (m: Record<string, unknown>) => Extract<IssuerEvent, { type: T }> | undefined } } = {
+const READERS: {
+  [T in IssuerEvent['type']]: { members: readonly string[]; read: (m: Record<string, unknown>) => Extract<IssuerEvent, { type: T }> | undefined };
+} = {
   'keys-changed': { members: [], read: () => ({ type: 'keys-changed' }) },
   'key-revoked': { members: ['kid'], read: ({ kid }) => (isKid(kid) ? { type: 'key-revoked', kid } : undefined) },
   'subject-cutoff': {

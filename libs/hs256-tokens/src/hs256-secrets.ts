@@ -48,7 +48,8 @@ export function checkHs256Secrets(secrets: readonly Hs256Secret[], variable: str
   const values = new Set<string>();
   for (const { kid, secret } of secrets) {
     if (typeof kid !== 'string' || !KID.test(kid)) throw new ConfigError(variable, 'every kid must be 1-128 of [A-Za-z0-9._-]');
-    if (!Buffer.isBuffer(secret) || secret.length < MIN_SECRET_BYTES) throw new ConfigError(variable, `secret of kid "${kid}" must be at least ${MIN_SECRET_BYTES} random bytes`);
+    if (!Buffer.isBuffer(secret) || secret.length < MIN_SECRET_BYTES)
+      throw new ConfigError(variable, `secret of kid "${kid}" must be at least ${MIN_SECRET_BYTES} random bytes`);
     if (kids.has(kid)) throw new ConfigError(variable, `kid "${kid}" appears twice`);
     if (values.has(secret.toString('base64url'))) throw new ConfigError(variable, `kid "${kid}" reuses another kid's secret`);
     kids.add(kid);

@@ -38,7 +38,8 @@ export class Hs256TokenService implements OnModuleInit, OnApplicationShutdown {
 
   sign(claims: Hs256Claims): string {
     const { sub, roles = [], scope = '', client_id: clientId, sid } = claims;
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) throw new Hs256Error('ERR_HS256_CLAIMS_INVALID', 'sub must be a string of 1-256 characters');
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256)
+      throw new Hs256Error('ERR_HS256_CLAIMS_INVALID', 'sub must be a string of 1-256 characters');
     if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) throw new Hs256Error('ERR_HS256_CLAIMS_INVALID', 'roles must be strings');
     if (typeof scope !== 'string') throw new Hs256Error('ERR_HS256_CLAIMS_INVALID', 'scope must be a string');
     const now = Math.floor(Date.now() / 1000);

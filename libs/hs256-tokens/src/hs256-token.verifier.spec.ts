@@ -21,7 +21,15 @@ const codeOf = async (promise: Promise<unknown>) => {
 describe('HS256 mode', () => {
   const current = randomBytes(32);
   const previous = randomBytes(32);
-  const options = resolveHs256Options({ secrets: [{ kid: 'k1', secret: current }, { kid: 'k0', secret: previous }], issuer: 'https://svc.test', audience: 'svc', ttlSeconds: 60 });
+  const options = resolveHs256Options({
+    secrets: [
+      { kid: 'k1', secret: current },
+      { kid: 'k0', secret: previous },
+    ],
+    issuer: 'https://svc.test',
+    audience: 'svc',
+    ttlSeconds: 60,
+  });
   const jwt = new JwtService({});
   const verifier = new Hs256TokenVerifier(jwt, options);
   const service = new Hs256TokenService(jwt, verifier, options, null);
@@ -46,7 +54,12 @@ describe('HS256 mode', () => {
   it('is never accepted by the asymmetric verifier, even where a key source offered the same kid', async () => {
     const token = service.sign({ sub: 'alice' });
     const keys = { getKey: async () => ({ kid: 'k1', alg: 'HS256', key: undefined as never }), isReady: () => true, algorithms: () => new Set(['HS256']) };
-    const asymmetric = new AccessTokenVerifier(keys, { issuer: 'https://svc.test', audience: 'svc', algorithms: ['RS256', 'ES256', 'EdDSA'], clockToleranceSeconds: 5 });
+    const asymmetric = new AccessTokenVerifier(keys, {
+      issuer: 'https://svc.test',
+      audience: 'svc',
+      algorithms: ['RS256', 'ES256', 'EdDSA'],
+      clockToleranceSeconds: 5,
+    });
     expect(await codeOf(asymmetric.verify(token))).toBe('ERR_ALG_NOT_ALLOWED');
   });
 

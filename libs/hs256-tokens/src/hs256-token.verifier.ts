@@ -29,6 +29,10 @@ export class Hs256TokenVerifier {
     } catch (error) {
       throw new VerificationError('ERR_SIGNATURE_INVALID', error instanceof Error ? error.message : undefined);
     }
-    return claimsOfSignedToken(token, { issuer: this.options.issuer, audience: this.options.audience, clockToleranceSeconds: this.options.clockToleranceSeconds }, Math.floor(Date.now() / 1000));
+    return claimsOfSignedToken(
+      token,
+      { issuer: this.options.issuer, audience: this.options.audience, clockToleranceSeconds: this.options.clockToleranceSeconds },
+      Math.floor(Date.now() / 1000),
+    );
   }
 }

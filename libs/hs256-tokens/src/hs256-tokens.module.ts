@@ -32,7 +32,8 @@ export class Hs256TokensModule {
         { provide: HS256_OPTIONS, useValue: resolved },
         {
           provide: HS256_REDIS,
-          useFactory: (): RedisClient | null => (resolved.redis === undefined ? null : isRedisDescription(resolved.redis) ? createRedisClient(resolved.redis) : resolved.redis),
+          useFactory: (): RedisClient | null =>
+            resolved.redis === undefined ? null : isRedisDescription(resolved.redis) ? createRedisClient(resolved.redis) : resolved.redis,
         },
         {
           provide: RevocationChecker,
@@ -56,5 +57,12 @@ export class Hs256TokensModule {
 
 /** The guard reads realm, cookie and retryAfterSeconds only; the asymmetric allow-list stays as it is, unused here. */
 function guardOptionsOf(o: ResolvedHs256Options): GuardOptions {
-  return { ...GUARD_DEFAULTS, algorithms: [...GUARD_DEFAULTS.algorithms], issuer: o.issuer, audience: o.audience, clockToleranceSeconds: o.clockToleranceSeconds, redisPrefix: o.redisPrefix };
+  return {
+    ...GUARD_DEFAULTS,
+    algorithms: [...GUARD_DEFAULTS.algorithms],
+    issuer: o.issuer,
+    audience: o.audience,
+    clockToleranceSeconds: o.clockToleranceSeconds,
+    redisPrefix: o.redisPrefix,
+  };
 }

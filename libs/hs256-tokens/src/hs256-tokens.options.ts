@@ -33,7 +33,8 @@ export function resolveHs256Options(options: Hs256TokensOptions): ResolvedHs256O
   const secrets = checkHs256Secrets(options.secrets, secretsVariable);
   if (typeof options.issuer !== 'string' || !/^https?:\/\/\S+$/.test(options.issuer)) throw fail('issuer', 'must be an http(s) URL');
   if (typeof options.audience !== 'string' || !/^[^"\\\x00-\x1f]+$/.test(options.audience)) throw fail('audience', 'must be a non-empty string without quotes');
-  if (!(Number.isInteger(options.ttlSeconds) && options.ttlSeconds > 0 && options.ttlSeconds <= MAX_TTL_SECONDS)) throw fail('ttlSeconds', `must be 1..${MAX_TTL_SECONDS}`);
+  if (!(Number.isInteger(options.ttlSeconds) && options.ttlSeconds > 0 && options.ttlSeconds <= MAX_TTL_SECONDS))
+    throw fail('ttlSeconds', `must be 1..${MAX_TTL_SECONDS}`);
   const clockToleranceSeconds = options.clockToleranceSeconds ?? 5;
   // Denylist entries outlive exp by a margin sized for this maximum (libs/contract).
   if (!(Number.isInteger(clockToleranceSeconds) && clockToleranceSeconds >= 0 && clockToleranceSeconds <= MAX_CLOCK_TOLERANCE_SECONDS)) {

@@ -44,7 +44,10 @@ export function readUrl(env: Env, name: string, fallback: string | undefined, pr
 export function readList(env: Env, name: string, fallback: string[]): string[] {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new ConfigError(name, 'must list at least one value');
   return items;
 }

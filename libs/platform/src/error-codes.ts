@@ -25,11 +25,7 @@ export type IssuerErrorCode =
 /** The issuer's own faults, never a caller's: a 500 where a request meets them, a log line elsewhere. */
 export type IssuerFaultCode =
   /** A key row that should hold a private key holds none. */
-  | 'ERR_KEY_MISSING_PRIVATE'
-  | 'ERR_KEY_ENVELOPE_INVALID'
-  | 'ERR_KEY_ENVELOPE_IV_OR_TAG_LENGTH'
-  | 'ERR_KEY_DECRYPTION_FAILED'
-  | 'ERR_RESEED_INTERRUPTED';
+  'ERR_KEY_MISSING_PRIVATE' | 'ERR_KEY_ENVELOPE_INVALID' | 'ERR_KEY_ENVELOPE_IV_OR_TAG_LENGTH' | 'ERR_KEY_DECRYPTION_FAILED' | 'ERR_RESEED_INTERRUPTED';
 
 /**
  * Why the guard refused a token. Codes go to logs and metrics, never to the caller,
@@ -69,11 +65,7 @@ export type IssuerFetchFailure =
   | 'ERR_JWKS_NO_USABLE_KEY';
 
 /** Why a client_credentials token could not be obtained. */
-export type ClientCredentialsFailure =
-  | 'ERR_DISCOVERY_FAILED'
-  | 'ERR_TOKEN_ENDPOINT_UNREACHABLE'
-  | 'ERR_TOKEN_REQUEST_REFUSED'
-  | 'ERR_TOKEN_RESPONSE_INVALID';
+export type ClientCredentialsFailure = 'ERR_DISCOVERY_FAILED' | 'ERR_TOKEN_ENDPOINT_UNREACHABLE' | 'ERR_TOKEN_REQUEST_REFUSED' | 'ERR_TOKEN_RESPONSE_INVALID';
 
 /** The guard library's testing entry point used in a way it cannot serve. */
 export type TestingFailure = 'ERR_NO_FREE_PORT' | 'ERR_TEST_KEY_IN_USE';

@@ -85,7 +85,10 @@ function useRequestIds(adapter: FastifyAdapter, pino: ReturnType<typeof createPi
   });
   if (!pino.isLevelEnabled('debug')) return;
   fastify.addHook('onResponse', (request, reply, done) => {
-    pino.debug({ method: request.method, path: request.url.split('?', 1)[0].slice(0, 200), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    pino.debug(
+      { method: request.method, path: request.url.split('?', 1)[0].slice(0, 200), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
     done();
   });
 }

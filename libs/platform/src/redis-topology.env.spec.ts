@@ -16,9 +16,32 @@ describe('readRedisTopology', () => {
   it.each([
     [{ REDIS_URL: 'redis://r:6379' }, { kind: 'single', url: 'redis://r:6379' }],
     [{ REDIS_URL: 'memory://local' }, { kind: 'single', url: 'memory://local' }],
-    [{ REDIS_CLUSTER_NODES: 'a:7000, b.example:7001,[::1]:7002' }, { kind: 'cluster', nodes: [{ host: 'a', port: 7000 }, { host: 'b.example', port: 7001 }, { host: '::1', port: 7002 }] }],
-    [{ REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'mymaster' }, { kind: 'sentinel', sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }], name: 'mymaster' }],
-    [{ REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: '  ' }, { kind: 'single', url: 'redis://r:6379' }],
+    [
+      { REDIS_CLUSTER_NODES: 'a:7000, b.example:7001,[::1]:7002' },
+      {
+        kind: 'cluster',
+        nodes: [
+          { host: 'a', port: 7000 },
+          { host: 'b.example', port: 7001 },
+          { host: '::1', port: 7002 },
+        ],
+      },
+    ],
+    [
+      { REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'mymaster' },
+      {
+        kind: 'sentinel',
+        sentinels: [
+          { host: 's1', port: 26379 },
+          { host: 's2', port: 26379 },
+        ],
+        name: 'mymaster',
+      },
+    ],
+    [
+      { REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: '  ' },
+      { kind: 'single', url: 'redis://r:6379' },
+    ],
   ])('reads %j', (env, expected) => {
     expect(readRedisTopology(env)).toEqual(expected);
   });

@@ -67,11 +67,14 @@ function clusterOptions(overrides: RedisOptions): ClusterOptions {
 
 /** A second connection like `client` (for subscriber mode, which takes a connection over). */
 export function duplicateRedisClient(client: RedisClient, overrides: RedisOptions = {}): RedisClient {
-  return client instanceof Cluster ? client.duplicate(undefined, { redisOptions: { ...client.options.redisOptions, ...overrides } }) : client.duplicate(overrides);
+  return client instanceof Cluster
+    ? client.duplicate(undefined, { redisOptions: { ...client.options.redisOptions, ...overrides } })
+    : client.duplicate(overrides);
 }
 
 /** Whether `client` talks to a Redis Cluster. */
 export const isRedisCluster = (client: RedisClient): client is Cluster => client instanceof Cluster;
 
 /** A description to connect with (URL or topology), as opposed to a client the caller made and owns. */
-export const isRedisDescription = (value: string | RedisTopology | RedisClient): value is string | RedisTopology => typeof value === 'string' || 'kind' in value;
+export const isRedisDescription = (value: string | RedisTopology | RedisClient): value is string | RedisTopology =>
+  typeof value === 'string' || 'kind' in value;

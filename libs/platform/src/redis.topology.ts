@@ -12,11 +12,10 @@ export interface RedisNodeAddress {
  * createRedisClient({ kind: 'sentinel', sentinels: [{ host: 's1', port: 26379 }], name: 'mymaster' })
  */
 export type RedisTopology =
-  | { kind: 'single'; url: string }
-  | { kind: 'cluster'; nodes: RedisNodeAddress[] }
-  | { kind: 'sentinel'; sentinels: RedisNodeAddress[]; name: string };
+  { kind: 'single'; url: string } | { kind: 'cluster'; nodes: RedisNodeAddress[] } | { kind: 'sentinel'; sentinels: RedisNodeAddress[]; name: string };
 
-export const formatNodes = (nodes: RedisNodeAddress[]): string => nodes.map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)).join(',');
+export const formatNodes = (nodes: RedisNodeAddress[]): string =>
+  nodes.map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)).join(',');
 
 /** True for the `memory://` in-process store: one process only, nothing shared. */
 export function isInProcessRedis(topology: RedisTopology | string): boolean {

@@ -1,5 +1,15 @@
 import type { Provider, Type } from '@nestjs/common';
-import { createAppRegistry, createHttpApp, describeRedisTopology, listen, readCorsOrigins, readLogLevel, readMetricsConfig, RunningApp, serveMetrics } from '@app/platform';
+import {
+  createAppRegistry,
+  createHttpApp,
+  describeRedisTopology,
+  listen,
+  readCorsOrigins,
+  readLogLevel,
+  readMetricsConfig,
+  RunningApp,
+  serveMetrics,
+} from '@app/platform';
 import { exportGuardMetrics, GuardMetrics } from '@app/auth-guard';
 import { loadResourceServiceConfig } from './resource-service.config';
 import { resourceServiceModule } from './resource-service.module';
@@ -12,7 +22,11 @@ export async function startResourceService(
 ): Promise<RunningApp> {
   const config = loadResourceServiceConfig(env, defaults);
   const metricsConfig = readMetricsConfig(env);
-  const app = await createHttpApp(resourceServiceModule(config, controllers, providers), { corsOrigins: readCorsOrigins(env), logLevel: readLogLevel(env), name: config.name });
+  const app = await createHttpApp(resourceServiceModule(config, controllers, providers), {
+    corsOrigins: readCorsOrigins(env),
+    logLevel: readLogLevel(env),
+    name: config.name,
+  });
   // Node process metrics and the guard's series, on this app's own registry (docs/operations.md).
   const registry = createAppRegistry(config.name);
   exportGuardMetrics(registry, app.get(GuardMetrics));

@@ -37,7 +37,12 @@ class DelegationProbeController {
 }
 
 /** A resource service for `audience` trusting the real issuer, with the delegation probes. */
-export async function startDelegationApp(options: { issuer: string; audience: string; redis: string; redisPrefix: string }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startDelegationApp(options: {
+  issuer: string;
+  audience: string;
+  redis: string;
+  redisPrefix: string;
+}): Promise<{ url: string; close(): Promise<void> }> {
   @Module({ imports: [AuthGuardModule.forRoot({ ...options, requireRevocationSeed: true })], controllers: [DelegationProbeController] })
   class DelegationProbeModule {}
   const app = await createHttpApp(DelegationProbeModule, { logger: false });

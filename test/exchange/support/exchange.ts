@@ -11,7 +11,12 @@ export interface Credentials {
 }
 
 /** POST /oauth/token with the exchange grant; `params` override or (undefined) drop the defaults. */
-export function exchange(issuerUrl: string, credentials: Credentials | undefined, subjectToken: string, params: Record<string, string | undefined> = {}): Promise<HttpResult> {
+export function exchange(
+  issuerUrl: string,
+  credentials: Credentials | undefined,
+  subjectToken: string,
+  params: Record<string, string | undefined> = {},
+): Promise<HttpResult> {
   const form: Record<string, string | undefined> = {
     grant_type: TOKEN_EXCHANGE_GRANT_TYPE,
     subject_token: subjectToken,
@@ -24,7 +29,12 @@ export function exchange(issuerUrl: string, credentials: Credentials | undefined
 }
 
 /** Exchanges and returns the token, failing the test on anything but 200. */
-export async function exchanged(issuerUrl: string, credentials: Credentials, subjectToken: string, params: Record<string, string | undefined> = {}): Promise<string> {
+export async function exchanged(
+  issuerUrl: string,
+  credentials: Credentials,
+  subjectToken: string,
+  params: Record<string, string | undefined> = {},
+): Promise<string> {
   const result = await exchange(issuerUrl, credentials, subjectToken, params);
   if (result.status !== 200) throw new Error(`exchange -> ${result.status} ${result.text}`);
   return result.body.access_token as string;

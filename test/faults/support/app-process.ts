@@ -35,7 +35,10 @@ export class AppProcess {
   start(env: NodeJS.ProcessEnv = {}): void {
     this.env = { ...this.env, ...env };
     this.starts += 1;
-    const child = spawn(process.execPath, [builtEntry(ENTRIES[this.entry])], { env: { PATH: process.env.PATH, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [builtEntry(ENTRIES[this.entry])], {
+      env: { PATH: process.env.PATH, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     child.stdout?.on('data', (chunk) => (this.output += chunk));
     child.stderr?.on('data', (chunk) => (this.output += chunk));
@@ -46,7 +49,10 @@ export class AppProcess {
     const started = Date.now();
     while (Date.now() - started < timeoutMs) {
       if (!this.running) throw new Error(`${this.entry} exited: ${this.output.slice(-2000)}`);
-      const status = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(1000) }).then((r) => r.status, () => 0);
+      const status = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(1000) }).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status && healthy(status)) return Date.now() - started;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

@@ -29,8 +29,14 @@ const only = <T>(rows: T[], what: string): T => {
   return rows[0];
 };
 const current = (before: StoredKey[]) => ({
-  active: only(before.filter((r) => r.state === 'active'), 'active key').kid,
-  pending: only(before.filter((r) => r.state === 'pending'), 'pending key').kid,
+  active: only(
+    before.filter((r) => r.state === 'active'),
+    'active key',
+  ).kid,
+  pending: only(
+    before.filter((r) => r.state === 'pending'),
+    'pending key',
+  ).kid,
 });
 const answer = (request: Promise<HttpResult>) => request.catch(() => undefined);
 let imported = 0;
@@ -104,10 +110,15 @@ export function outcomeOf(before: StoredKey[], after: StoredKey[], plan: KeyPlan
   const afterStates = statesOf(after);
   const vanished = before.filter((r) => !(r.kid in afterStates)).map((r) => r.kid);
   if (vanished.length > 0) return `rows vanished: ${vanished.join(', ')}`;
-  const created = after.filter((r) => !before.some((b) => b.kid === r.kid)).map((r) => `${r.origin}:${r.state}`).sort();
+  const created = after
+    .filter((r) => !before.some((b) => b.kid === r.kid))
+    .map((r) => `${r.origin}:${r.state}`)
+    .sort();
   if (created.length === 0 && before.every((r) => afterStates[r.kid] === r.state)) return 'rolled back';
   const asPlanned = before.every((r) => afterStates[r.kid] === plan.states[r.kid]) && JSON.stringify(created) === JSON.stringify([...plan.created].sort());
   if (asPlanned) return 'committed';
-  const changed = before.filter((r) => afterStates[r.kid] !== r.state).map((r) => `${r.kid}: ${r.state} -> ${afterStates[r.kid]} (planned ${plan.states[r.kid]})`);
+  const changed = before
+    .filter((r) => afterStates[r.kid] !== r.state)
+    .map((r) => `${r.kid}: ${r.state} -> ${afterStates[r.kid]} (planned ${plan.states[r.kid]})`);
   return `unexpected: ${[...changed, `created ${created.join(' ') || 'nothing'} (planned ${plan.created.join(' ')})`].join('; ')}`;
 }

@@ -39,14 +39,19 @@ export async function keyTableProblems(pg: Client, kek: Buffer): Promise<string[
     if (row.state === 'removed') {
       if (row.private_key_encrypted !== null) problems.push(`${row.kid}: removed but keeps its private key`);
       const expired = row.remove_after !== null && row.removed_at !== null && row.remove_after <= row.removed_at;
-      const replaced = row.activated_at === null && rows.some((other) => other.origin === 'imported' && other.created_at.getTime() === row.removed_at?.getTime());
+      const replaced =
+        row.activated_at === null && rows.some((other) => other.origin === 'imported' && other.created_at.getTime() === row.removed_at?.getTime());
       if (!row.revoked_at && !expired && !replaced) problems.push(`${row.kid}: removed without revocation, expiry or replacement`);
       continue;
     }
     const mismatch = privateKeyProblem(row, kek);
     if (mismatch) problems.push(`${row.kid}: ${mismatch}`);
   }
-  const audited = (await pg.query<{ kid: string; n: string }>(`SELECT details->>'kid' AS kid, count(*) AS n FROM audit_events WHERE type IN ('key_generated', 'key_imported') GROUP BY 1`)).rows;
+  const audited = (
+    await pg.query<{ kid: string; n: string }>(
+      `SELECT details->>'kid' AS kid, count(*) AS n FROM audit_events WHERE type IN ('key_generated', 'key_imported') GROUP BY 1`,
+    )
+  ).rows;
   const auditCount = new Map(audited.map((r) => [r.kid, Number(r.n)]));
   for (const row of rows) if (auditCount.get(row.kid) !== 1) problems.push(`${row.kid}: ${auditCount.get(row.kid) ?? 0} creation audit records`);
   for (const kid of auditCount.keys()) if (!rows.some((r) => r.kid === kid)) problems.push(`${kid}: audited but never stored`);

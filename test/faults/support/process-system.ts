@@ -40,8 +40,21 @@ export class ProcessSystem {
     const database = await createTestDatabase();
     const [issuerPort, ordersPort, billingPort] = await Promise.all([options.issuerPort ?? freePort(), freePort(), freePort()]);
     const issuerUrl = `http://127.0.0.1:${issuerPort}`;
-    const common = { NODE_ENV: 'test', ISSUER_URL: issuerUrl, REDIS_URL: redisUrl, REDIS_PREFIX: `test-${randomBytes(6).toString('hex')}:`, BILLING_API_URL: `http://127.0.0.1:${billingPort}`, ...env };
-    const issuer = new AppProcess(issuerUrl, 'issuer', { ...common, PORT: String(issuerPort), DATABASE_URL: issuerDatabaseUrl(database.url), REDIS_URL: issuerRedisUrl, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    const common = {
+      NODE_ENV: 'test',
+      ISSUER_URL: issuerUrl,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: `test-${randomBytes(6).toString('hex')}:`,
+      BILLING_API_URL: `http://127.0.0.1:${billingPort}`,
+      ...env,
+    };
+    const issuer = new AppProcess(issuerUrl, 'issuer', {
+      ...common,
+      PORT: String(issuerPort),
+      DATABASE_URL: issuerDatabaseUrl(database.url),
+      REDIS_URL: issuerRedisUrl,
+      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    });
     const orders = new AppProcess(`http://127.0.0.1:${ordersPort}`, 'orders', { ...common, ...options.orders, PORT: String(ordersPort) });
     const billing = new AppProcess(`http://127.0.0.1:${billingPort}`, 'billing', { ...common, ...options.billing, PORT: String(billingPort) });
     const system = new ProcessSystem(database.url, issuer, orders, billing, () => database.drop());

@@ -11,7 +11,10 @@ const { RouterProxy } = require('@nestjs/core/router/router-proxy');
 const emit = http.Server.prototype.emit;
 http.Server.prototype.emit = function (event, request, ...rest) {
   const fault = event === 'request' ? request.headers['x-preload-fault'] : undefined;
-  if (fault === 'throw') setImmediate(() => { throw new TypeError('boom at postgres://app:s3cret-pw@db/x'); });
+  if (fault === 'throw')
+    setImmediate(() => {
+      throw new TypeError('boom at postgres://app:s3cret-pw@db/x');
+    });
   if (fault === 'reject') Promise.reject(new Error('refused Bearer eyJfake.eyJtoken.sig'));
   return emit.call(this, event, request, ...rest);
 };

@@ -33,7 +33,20 @@ export const ORDERS_ROUTES: [string, string][] = [...SERVICE_ROUTES, ['GET', '/o
 export const BILLING_ROUTES: [string, string][] = [...SERVICE_ROUTES, ['GET', '/invoices'], ['GET', '/invoices/summary']];
 
 /** Unknown paths and odd spellings of known ones (the 404 handler and the router see these). */
-export const UNKNOWN_PATHS = ['/', '/nope', '/auth', '/auth/login/', '/AUTH/LOGIN', '/auth//login', '/%2e%2e/etc/passwd', '/auth/%ZZ', '/admin/keys/%00/revoke', `/${'a'.repeat(2000)}`, '/health?x=%ff', '/me;jsessionid=1'];
+export const UNKNOWN_PATHS = [
+  '/',
+  '/nope',
+  '/auth',
+  '/auth/login/',
+  '/AUTH/LOGIN',
+  '/auth//login',
+  '/%2e%2e/etc/passwd',
+  '/auth/%ZZ',
+  '/admin/keys/%00/revoke',
+  `/${'a'.repeat(2000)}`,
+  '/health?x=%ff',
+  '/me;jsessionid=1',
+];
 
 /** Methods sent to every path, with a body even where none is expected. */
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];

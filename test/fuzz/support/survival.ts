@@ -6,5 +6,10 @@ const TROUBLE = [/process guard:/, /uncaught/i, /unhandled/i, /^\s+at .+:\d+:\d+
 /** The process is still the one first started, and its output shows no crash, stray fault or 500. */
 export function expectSurvived(app: AppProcess, name: string): void {
   const trouble = TROUBLE.find((pattern) => pattern.test(app.output));
-  expect({ name, running: app.running, starts: app.starts, trouble: trouble ? app.output.slice(-3000) : undefined }).toEqual({ name, running: true, starts: 1, trouble: undefined });
+  expect({ name, running: app.running, starts: app.starts, trouble: trouble ? app.output.slice(-3000) : undefined }).toEqual({
+    name,
+    running: true,
+    starts: 1,
+    trouble: undefined,
+  });
 }

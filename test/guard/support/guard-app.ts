@@ -2,7 +2,20 @@ import { Controller, Get, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { AccessTokenClaims } from '@app/contract';
-import { AuthGuardModule, AuthGuardOptions, CurrentUser, GuardMetrics, KEY_EVENTS, KEY_SOURCE, KeyEventsSubscriber, Public, RemoteKeySet, RevocationFailOpen, Roles, Scopes } from '@app/auth-guard';
+import {
+  AuthGuardModule,
+  AuthGuardOptions,
+  CurrentUser,
+  GuardMetrics,
+  KEY_EVENTS,
+  KEY_SOURCE,
+  KeyEventsSubscriber,
+  Public,
+  RemoteKeySet,
+  RevocationFailOpen,
+  Roles,
+  Scopes,
+} from '@app/auth-guard';
 import { createHttpApp } from '@app/platform';
 import { GuardHealthController } from '@app/service-kit';
 
@@ -68,7 +81,9 @@ export async function startGuardApp(adapter: Adapter, options: AuthGuardOptions)
   class ProbeModule {}
 
   const app: INestApplication =
-    adapter === 'express' ? await NestFactory.create(ProbeModule, new ExpressAdapter(), { logger: false }) : await createHttpApp(ProbeModule, { logger: false });
+    adapter === 'express'
+      ? await NestFactory.create(ProbeModule, new ExpressAdapter(), { logger: false })
+      : await createHttpApp(ProbeModule, { logger: false });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   return {

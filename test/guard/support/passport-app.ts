@@ -64,7 +64,9 @@ export async function startPassportApp(adapter: Adapter, options: AuthGuardOptio
   class PassportProbeModule {}
 
   const app: INestApplication =
-    adapter === 'express' ? await NestFactory.create(PassportProbeModule, new ExpressAdapter(), { logger: false }) : await createHttpApp(PassportProbeModule, { logger: false });
+    adapter === 'express'
+      ? await NestFactory.create(PassportProbeModule, new ExpressAdapter(), { logger: false })
+      : await createHttpApp(PassportProbeModule, { logger: false });
   await app.listen(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${app.getHttpServer().address().port}`, metrics: app.get(GuardMetrics), app, close: () => app.close() };
 }

@@ -14,12 +14,7 @@ export const LIBRARY_VERSIONS = {
  * openid-client Configuration for this issuer. Tests run it on http://127.0.0.1, which openid-client
  * refuses unless told otherwise; production issuers are https and need no option.
  */
-export function discover(
-  issuerUrl: string,
-  clientId: string,
-  auth?: client.ClientAuth,
-  algorithm: 'oidc' | 'oauth2' = 'oidc',
-): Promise<client.Configuration> {
+export function discover(issuerUrl: string, clientId: string, auth?: client.ClientAuth, algorithm: 'oidc' | 'oauth2' = 'oidc'): Promise<client.Configuration> {
   return client.discovery(new URL(issuerUrl), clientId, undefined, auth, { execute: [client.allowInsecureRequests], algorithm });
 }
 

@@ -54,7 +54,12 @@ export interface AuthorizeOptions {
 }
 
 export const DEMO_SPA = { clientId: 'demo-spa', redirectUri: 'http://127.0.0.1:4180/callback', postLogout: 'http://127.0.0.1:4180/' };
-export const DEMO_PORTAL = { clientId: 'demo-portal', secret: 'demo-portal-secret', redirectUri: 'http://127.0.0.1:4181/callback', postLogout: 'http://127.0.0.1:4181/' };
+export const DEMO_PORTAL = {
+  clientId: 'demo-portal',
+  secret: 'demo-portal-secret',
+  redirectUri: 'http://127.0.0.1:4181/callback',
+  postLogout: 'http://127.0.0.1:4181/',
+};
 
 export function authorizeUrl(issuerUrl: string, options: AuthorizeOptions = {}): string {
   const params = new URLSearchParams({
@@ -77,7 +82,12 @@ export function formFields(html: string): Record<string, string> {
   for (const [tag] of html.matchAll(/<input[^>]*>/g)) {
     const name = /name="([^"]+)"/.exec(tag)?.[1];
     if (name === undefined) continue;
-    fields[name] = (/value="([^"]*)"/.exec(tag)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    fields[name] = (/value="([^"]*)"/.exec(tag)?.[1] ?? '')
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>');
   }
   return fields;
 }
@@ -85,7 +95,8 @@ export function formFields(html: string): Record<string, string> {
 /** authorize → sign-in page → POST credentials; returns the redirect back to the app. */
 export async function signIn(jar: BrowserJar, issuerUrl: string, url: string, username = 'alice', password = 'alice-password'): Promise<JarResponse> {
   const authorize = await jar.get(url);
-  if (authorize.status !== 302 || !authorize.location?.startsWith(`${issuerUrl}/oidc/login`)) throw new Error(`authorize -> ${authorize.status} ${authorize.location} ${authorize.text}`);
+  if (authorize.status !== 302 || !authorize.location?.startsWith(`${issuerUrl}/oidc/login`))
+    throw new Error(`authorize -> ${authorize.status} ${authorize.location} ${authorize.text}`);
   const page = await jar.get(authorize.location);
   if (page.status !== 200) throw new Error(`login page -> ${page.status} ${page.text}`);
   const fields = formFields(page.text);

@@ -70,7 +70,9 @@ export class ExampleApp {
       const response = await fetch(`${issuerUrl}/oauth/token`, { method: 'POST', headers, body: new URLSearchParams(form) });
       if (response.status !== 200) return this.page(res, 502, `Token exchange failed: ${response.status}`);
       this.tokens = (await response.json()) as { access_token: string; id_token: string };
-      const info = (await (await fetch(`${issuerUrl}/oidc/userinfo`, { headers: { authorization: `Bearer ${this.tokens.access_token}` } })).json()) as { preferred_username?: string };
+      const info = (await (await fetch(`${issuerUrl}/oidc/userinfo`, { headers: { authorization: `Bearer ${this.tokens.access_token}` } })).json()) as {
+        preferred_username?: string;
+      };
       return this.page(res, 200, `Signed in to ${clientId} as ${info.preferred_username}`);
     }
     if (url.pathname === '/me') {
@@ -90,6 +92,8 @@ export class ExampleApp {
   }
 
   private page(res: ServerResponse, status: number, message: string): void {
-    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>${this.options.clientId}</title><h1 id="status">${message.replace(/</g, '&lt;')}</h1>`);
+    res
+      .writeHead(status, { 'content-type': 'text/html; charset=utf-8' })
+      .end(`<!doctype html><title>${this.options.clientId}</title><h1 id="status">${message.replace(/</g, '&lt;')}</h1>`);
   }
 }

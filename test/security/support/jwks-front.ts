@@ -12,7 +12,11 @@ export class JwksFront {
   hits = 0;
   private readonly sockets = new Set<Socket>();
 
-  private constructor(private readonly server: Server, readonly url: string, private readonly upstream: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    private readonly upstream: string,
+  ) {}
 
   static async start(upstreamJwksUrl: string): Promise<JwksFront> {
     let front: JwksFront | undefined;
@@ -34,7 +38,10 @@ export class JwksFront {
     switch (this.mode) {
       case 'proxy': {
         // The issuer itself may be down: answer as a gateway would, never leave the guard hanging.
-        const upstream = await fetch(this.upstream).then((r) => r.text(), () => undefined);
+        const upstream = await fetch(this.upstream).then(
+          (r) => r.text(),
+          () => undefined,
+        );
         return upstream === undefined ? json(502, '{"error":"bad_gateway"}') : json(200, upstream);
       }
       case 'status-500':

@@ -25,7 +25,8 @@ export function signAs(alg: string, input: string, key: KeyObject | Buffer | str
   const bits = alg.slice(2);
   if (alg.startsWith('HS')) return createHmac(HASH[bits], key).update(input).digest('base64url');
   if (alg.startsWith('RS')) return sign(HASH[bits], Buffer.from(input), key).toString('base64url');
-  if (alg.startsWith('PS')) return sign(HASH[bits], Buffer.from(input), { key: key as KeyObject, padding: 6, saltLength: Number(bits) / 8 }).toString('base64url');
+  if (alg.startsWith('PS'))
+    return sign(HASH[bits], Buffer.from(input), { key: key as KeyObject, padding: 6, saltLength: Number(bits) / 8 }).toString('base64url');
   if (alg.startsWith('ES')) return sign(HASH[bits], Buffer.from(input), { key: key as KeyObject, dsaEncoding: 'ieee-p1363' }).toString('base64url');
   if (alg === 'EdDSA') return sign(null, Buffer.from(input), key).toString('base64url');
   throw new Error(`no signer for ${alg}`);

@@ -51,7 +51,11 @@ export async function realTokenAt(target: Target, sessionToken: string): Promise
 }
 
 /** Every (case, target) pair ends in 401 invalid_token, and each target still serves a good token afterwards. */
-export async function expectAllRefused(targets: Target[], cases: [string, string | ((t: Target) => string)][], goodToken: (t: Target) => string): Promise<void> {
+export async function expectAllRefused(
+  targets: Target[],
+  cases: [string, string | ((t: Target) => string)][],
+  goodToken: (t: Target) => string,
+): Promise<void> {
   for (const target of targets) {
     const outcomes: Outcome[] = [];
     for (const [name, token] of cases) {
@@ -82,7 +86,10 @@ export async function countedDuring<T>(send: () => Promise<T>): Promise<{ result
   const before = spy.mock.calls.length;
   const result = await send();
   // Push events (event:keys-changed ...) are counted too; they are not a verdict on this request.
-  const reasons = spy.mock.calls.slice(before).map(([reason]) => reason).filter((reason) => !reason.startsWith('event:'));
+  const reasons = spy.mock.calls
+    .slice(before)
+    .map(([reason]) => reason)
+    .filter((reason) => !reason.startsWith('event:'));
   return { result, reasons };
 }
 
@@ -101,7 +108,11 @@ export async function expectVerdicts(targets: Target[], casesFor: (t: Target) =>
       const label = `${target.name}: ${name}`;
       const { result, reasons } = await countedDuring(() => presentToken(target.url, token, label));
       seen.push({ ...result, reasons });
-      wanted.push(verdict === 'accepted' ? { name: label, status: 200, challenge: null, body: expect.anything(), reasons: ['accepted'] } : { ...invalidToken(label), reasons: [verdict] });
+      wanted.push(
+        verdict === 'accepted'
+          ? { name: label, status: 200, challenge: null, body: expect.anything(), reasons: ['accepted'] }
+          : { ...invalidToken(label), reasons: [verdict] },
+      );
     }
     expect(seen).toEqual(wanted);
   }

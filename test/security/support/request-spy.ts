@@ -6,7 +6,10 @@ import { createServer, Server } from 'node:http';
  */
 export class RequestSpy {
   requests: string[] = [];
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   static async start(body: string): Promise<RequestSpy> {
     let spy: RequestSpy | undefined;

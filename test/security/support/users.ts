@@ -8,7 +8,12 @@ export async function insertUser(databaseUrl: string, user: { username: string; 
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('INSERT INTO users (username, password_hash, roles, disabled) VALUES ($1, $2, $3, $4)', [user.username, passwordHash, user.roles ?? ['user'], user.disabled ?? false]);
+    await client.query('INSERT INTO users (username, password_hash, roles, disabled) VALUES ($1, $2, $3, $4)', [
+      user.username,
+      passwordHash,
+      user.roles ?? ['user'],
+      user.disabled ?? false,
+    ]);
   } finally {
     await client.end();
   }

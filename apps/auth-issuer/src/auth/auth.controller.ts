@@ -23,7 +23,11 @@ export class AuthController {
   @Public()
   @Post(ISSUER_PATHS.login)
   @HttpCode(200)
-  async logIn(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse | CookieDeliveryResponse> {
+  async logIn(
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponse | CookieDeliveryResponse> {
     noStore(reply);
     const cookie = this.cookies.requested(body);
     const credentials = parseLoginRequest(body);
@@ -37,7 +41,11 @@ export class AuthController {
   @Public()
   @Post(ISSUER_PATHS.refresh)
   @HttpCode(200)
-  async refresh(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse | CookieDeliveryResponse> {
+  async refresh(
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponse | CookieDeliveryResponse> {
     noStore(reply);
     const fromCookie = this.cookies.refreshTokenFrom(request.headers, body);
     if (fromCookie) return this.cookies.deliver(reply, await this.sessions.refresh(fromCookie));
@@ -48,7 +56,12 @@ export class AuthController {
   @Post(ISSUER_PATHS.logout)
   @UseGuards(SessionTokenGuard)
   @HttpCode(204)
-  async logOut(@CurrentUser() claims: AccessTokenClaims, @Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  async logOut(
+    @CurrentUser() claims: AccessTokenClaims,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     await this.sessions.logout(claims, parseLogoutRequest(body).refreshToken);
     this.cookies.clearIfPresent(request.headers, reply);
   }
@@ -56,7 +69,11 @@ export class AuthController {
   @Post(ISSUER_PATHS.logoutAll)
   @UseGuards(SessionTokenGuard)
   @HttpCode(204)
-  async logOutEverywhere(@CurrentUser() claims: AccessTokenClaims, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  async logOutEverywhere(
+    @CurrentUser() claims: AccessTokenClaims,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     await this.sessions.logoutEverywhere(claims.sub);
     this.cookies.clearIfPresent(request.headers, reply);
   }

@@ -33,9 +33,13 @@ export const ISSUER_COMMANDS: Record<string, ContextCommand> = {
   'users:create': {
     usage: 'users:create <username> [--roles admin,user]   (password read from stdin, never from arguments)',
     async run(app, args, actor, out) {
-      if (args.some((arg) => arg.startsWith('--password'))) throw new UsageError('passwords are read from stdin, never from arguments (where ps and shell history keep them)');
+      if (args.some((arg) => arg.startsWith('--password')))
+        throw new UsageError('passwords are read from stdin, never from arguments (where ps and shell history keep them)');
       const { values, positionals } = flags(args, { roles: { type: 'string' } }, 1);
-      const roles = (values.roles ?? 'user').split(',').map((role) => role.trim()).filter(Boolean);
+      const roles = (values.roles ?? 'user')
+        .split(',')
+        .map((role) => role.trim())
+        .filter(Boolean);
       const password = await readSecretLine('password: ');
       const user = await app.get(UsersService).create(positionals[0], password, roles);
       await app.get(AuditLog).record('user_created', user.id, { username: user.username, roles: user.roles.join(' '), via: actor.via });
@@ -49,7 +53,8 @@ export const ISSUER_COMMANDS: Record<string, ContextCommand> = {
       const keys = listKeys(await app.get(SigningKeyStore).findAll());
       if (values.json) return out(JSON.stringify({ keys }, null, 2));
       out(['kid', 'alg', 'state', 'origin', 'activate_after', 'activated_at', 'remove_after'].join('\t'));
-      for (const k of keys) out([k.kid, k.alg, k.state, k.origin, k.activate_after ?? '-', k.activated_at ?? '-', k.remove_after ?? k.removed_at ?? '-'].join('\t'));
+      for (const k of keys)
+        out([k.kid, k.alg, k.state, k.origin, k.activate_after ?? '-', k.activated_at ?? '-', k.remove_after ?? k.removed_at ?? '-'].join('\t'));
     },
   },
   'keys:rotate': {
@@ -58,7 +63,8 @@ export const ISSUER_COMMANDS: Record<string, ContextCommand> = {
       flags(args, {});
       const result = await app.get(KeyRotationService).rotateNow(actor);
       out(`rotated: ${result.kid} signs now (published ${result.published_seconds}s before); retired ${result.retired_kid ?? 'none'}`);
-      if (!result.prepublished) out('note: published for less than JWKS_MAX_AGE + KEY_RELOAD_INTERVAL; verifiers without push refetch the JWKS on its first token');
+      if (!result.prepublished)
+        out('note: published for less than JWKS_MAX_AGE + KEY_RELOAD_INTERVAL; verifiers without push refetch the JWKS on its first token');
     },
   },
   'keys:revoke': {

@@ -105,7 +105,13 @@ export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: 
     const client = await clients.create(registration, reserved);
     const shown = parsed.secretFromStdin || isPublic ? {} : { client_secret: secret };
     const codeFlow = client.redirectUris.length
-      ? { client_type: client.clientType, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, first_party: client.firstParty, ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri } : {}) }
+      ? {
+          client_type: client.clientType,
+          redirect_uris: client.redirectUris,
+          post_logout_redirect_uris: client.postLogoutRedirectUris,
+          first_party: client.firstParty,
+          ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri } : {}),
+        }
       : {};
     const exchange = client.exchangeAudiences.length ? { exchange_audiences: client.exchangeAudiences, exchange_scopes: client.exchangeScopes } : {};
     io.out(
@@ -140,7 +146,20 @@ function parseArgs(args: string[]): ClientsCreateArgs | string {
       firstParty = true;
       continue;
     }
-    if (!['--id', '--scopes', '--audiences', '--type', '--redirect-uris', '--post-logout-uris', '--exchange-audiences', '--exchange-scopes', '--backchannel-logout-uri'].includes(flag)) return `unknown argument ${args[i]}`;
+    if (
+      ![
+        '--id',
+        '--scopes',
+        '--audiences',
+        '--type',
+        '--redirect-uris',
+        '--post-logout-uris',
+        '--exchange-audiences',
+        '--exchange-scopes',
+        '--backchannel-logout-uri',
+      ].includes(flag)
+    )
+      return `unknown argument ${args[i]}`;
     const value = inline ?? args[++i];
     if (value === undefined) return `${flag} needs a value`;
     if (values.has(flag)) return `${flag} given twice`;

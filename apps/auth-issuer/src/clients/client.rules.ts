@@ -103,12 +103,18 @@ function assertValidExchangePolicy({ exchangeAudiences = [], exchangeScopes = []
 
 /** A public client exists only for the code flow; every URI must be registrable (no wildcard, no fragment). */
 function assertValidCodeFlow({ type, redirectUris = [], postLogoutRedirectUris = [], backchannelLogoutUri }: NewClient): void {
-  if (type !== undefined && type !== 'public' && type !== 'confidential') throw new IssuerError('invalid_request', 'client type must be public or confidential');
+  if (type !== undefined && type !== 'public' && type !== 'confidential')
+    throw new IssuerError('invalid_request', 'client type must be public or confidential');
   if (type === 'public' && redirectUris.length === 0) throw new IssuerError('invalid_request', 'a public client needs at least one redirect URI');
   const bad = [...redirectUris, ...postLogoutRedirectUris].find((uri) => !isValidRedirectUri(uri));
-  if (bad !== undefined) throw new IssuerError('invalid_request', `"${bad}" is not a registrable redirect URI (absolute https, or http on a loopback host; no fragment or wildcard)`);
+  if (bad !== undefined)
+    throw new IssuerError(
+      'invalid_request',
+      `"${bad}" is not a registrable redirect URI (absolute https, or http on a loopback host; no fragment or wildcard)`,
+    );
   if (backchannelLogoutUri === undefined) return;
   // The issuer POSTs logout tokens there: the same rules as a redirect URI (OpenID Back-Channel Logout 1.0 §2.2: no fragment).
-  if (!isValidRedirectUri(backchannelLogoutUri)) throw new IssuerError('invalid_request', 'the back-channel logout URI must be absolute https, or http on a loopback host, without fragment or wildcard');
+  if (!isValidRedirectUri(backchannelLogoutUri))
+    throw new IssuerError('invalid_request', 'the back-channel logout URI must be absolute https, or http on a loopback host, without fragment or wildcard');
   if (redirectUris.length === 0) throw new IssuerError('invalid_request', 'a back-channel logout URI needs a code-flow client (redirect URIs)');
 }

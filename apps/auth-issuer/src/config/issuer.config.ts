@@ -1,5 +1,17 @@
 import { adminAudienceOf, issuerOwnAudiences } from '@app/contract';
-import { ConfigError, readEnum, readInt, readList, readOptional, readPort, readRedisPrefix, readRedisTopology, readString, readUrl, RedisTopology } from '@app/platform';
+import {
+  ConfigError,
+  readEnum,
+  readInt,
+  readList,
+  readOptional,
+  readPort,
+  readRedisPrefix,
+  readRedisTopology,
+  readString,
+  readUrl,
+  RedisTopology,
+} from '@app/platform';
 import { resolveKeyEncryptionKey } from './key-encryption-key';
 import { KeyLifecycleConfig, loadKeyLifecycleConfig } from './key-lifecycle.config';
 import { LoginProtectionConfig, loadLoginProtectionConfig } from '../throttle/login-protection.config';

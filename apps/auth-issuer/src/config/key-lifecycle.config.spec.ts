@@ -14,7 +14,13 @@ describe('loadKeyLifecycleConfig', () => {
   });
 
   it('accepts short timings that keep the ordering (tests, benchmarks)', () => {
-    const config = loadKeyLifecycleConfig({ JWKS_MAX_AGE: '1', KEY_RELOAD_INTERVAL: '1', KEY_PUBLISH_LEAD_TIME: '2', KEY_ROTATION_INTERVAL: '3', KEY_ROTATION_TICK: '1' });
+    const config = loadKeyLifecycleConfig({
+      JWKS_MAX_AGE: '1',
+      KEY_RELOAD_INTERVAL: '1',
+      KEY_PUBLISH_LEAD_TIME: '2',
+      KEY_ROTATION_INTERVAL: '3',
+      KEY_ROTATION_TICK: '1',
+    });
     expect(config).toMatchObject({ jwksMaxAgeSeconds: 1, publishLeadSeconds: 2, rotationIntervalSeconds: 3 });
   });
 

@@ -3,9 +3,25 @@ import type { AuditQuery } from '../audit/audit-events.reader';
 import type { AuditEventType } from '../audit/audit-event.types';
 
 const TYPES: ReadonlySet<string> = new Set<AuditEventType>([
-  'login_success', 'login_failure', 'login_throttled', 'refresh_reuse', 'logout', 'logout_everywhere', 'token_revoked',
-  'key_rotated', 'key_generated', 'key_activated', 'key_retired', 'key_removed', 'key_imported', 'key_revoked',
-  'client_created', 'client_auth_failure', 'client_auth_throttled', 'user_created', 'admin_action',
+  'login_success',
+  'login_failure',
+  'login_throttled',
+  'refresh_reuse',
+  'logout',
+  'logout_everywhere',
+  'token_revoked',
+  'key_rotated',
+  'key_generated',
+  'key_activated',
+  'key_retired',
+  'key_removed',
+  'key_imported',
+  'key_revoked',
+  'client_created',
+  'client_auth_failure',
+  'client_auth_throttled',
+  'user_created',
+  'admin_action',
 ]);
 export const AUDIT_PAGE_MAX = 200;
 const ALLOWED = new Set(['limit', 'type', 'before']);
@@ -21,7 +37,8 @@ export function parseAuditQuery(query: unknown): AuditQuery {
     return value;
   };
   const limit = single('limit') ?? '50';
-  if (!/^\d{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > AUDIT_PAGE_MAX) throw new IssuerError('invalid_request', `limit must be 1 to ${AUDIT_PAGE_MAX}`);
+  if (!/^\d{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > AUDIT_PAGE_MAX)
+    throw new IssuerError('invalid_request', `limit must be 1 to ${AUDIT_PAGE_MAX}`);
   const type = single('type');
   if (type !== undefined && !TYPES.has(type)) throw new IssuerError('invalid_request', 'type is not an audit event type');
   const before = single('before');

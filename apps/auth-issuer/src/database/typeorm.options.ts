@@ -18,7 +18,17 @@ import { AuthorizationCodeEntity } from '../oidc/codes/authorization-code.entity
 import { ConsentEntity } from '../oidc/consent/consent.entity';
 import { OidcConsentBackchannel1764620000000 } from './migrations/1764620000000-oidc-consent-backchannel';
 
-const ENTITIES = [UserEntity, SigningKeyEntity, RefreshTokenEntity, AuditEventEntity, ClientEntity, SsoSessionEntity, SsoSessionGrantEntity, AuthorizationCodeEntity, ConsentEntity];
+const ENTITIES = [
+  UserEntity,
+  SigningKeyEntity,
+  RefreshTokenEntity,
+  AuditEventEntity,
+  ClientEntity,
+  SsoSessionEntity,
+  SsoSessionGrantEntity,
+  AuthorizationCodeEntity,
+  ConsentEntity,
+];
 const MIGRATIONS = [
   InitialSchema1764150000000,
   AuditEvents1764150100000,

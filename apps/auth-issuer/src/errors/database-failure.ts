@@ -5,7 +5,8 @@
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /** SQLSTATEs of a database that is down, restarting, overloaded or timing out; or a transaction to retry. */
 const UNAVAILABLE_STATES = /^(08...|53...|57P0[1-5]|57014|40001|40P01|55P03)$/;
-const UNAVAILABLE_MESSAGES = /connection terminated|timeout exceeded when trying to connect|connection timeout|not queryable|connection refused|query read timeout/i;
+const UNAVAILABLE_MESSAGES =
+  /connection terminated|timeout exceeded when trying to connect|connection timeout|not queryable|connection refused|query read timeout/i;
 
 type Failure = { code?: unknown; message?: unknown; driverError?: unknown; errors?: unknown };
 
@@ -27,9 +28,10 @@ function causes(error: unknown): Failure[] {
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  return causes(error).some(({ code, message }) =>
-    (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.test(code))) ||
-    (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)),
+  return causes(error).some(
+    ({ code, message }) =>
+      (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.test(code))) ||
+      (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)),
   );
 }
 

@@ -33,12 +33,19 @@ describe('token exchange policy', () => {
   });
 
   it('nests the prior actor (RFC 8693 §4.1) and drops anything else it carried', () => {
-    const hop = decideExchange(subject({ aud: 'billing-api', act: { sub: 'orders-api', extra: 'x' } as never }), { ...client, clientId: 'billing-api', exchangeAudiences: ['payments-api'] }, { audience: 'payments-api' }, rules);
+    const hop = decideExchange(
+      subject({ aud: 'billing-api', act: { sub: 'orders-api', extra: 'x' } as never }),
+      { ...client, clientId: 'billing-api', exchangeAudiences: ['payments-api'] },
+      { audience: 'payments-api' },
+      rules,
+    );
     expect(hop.act).toEqual({ sub: 'billing-api', act: { sub: 'orders-api' } });
   });
 
   it('narrows a requested scope', () => {
-    expect(decideExchange(subject(), { ...client, exchangeScopes: ['invoices:read', 'orders:read'] }, { ...request, scope: ['orders:read'] }, rules).scope).toBe('orders:read');
+    expect(
+      decideExchange(subject(), { ...client, exchangeScopes: ['invoices:read', 'orders:read'] }, { ...request, scope: ['orders:read'] }, rules).scope,
+    ).toBe('orders:read');
     expect(decideExchange(subject({ scope: '' }), client, request, rules).scope).toBe('');
   });
 
@@ -49,8 +56,17 @@ describe('token exchange policy', () => {
     ['a chain at the maximum depth', () => decideExchange(subject({ act: { sub: 'a', act: { sub: 'b' } } }), client, request, rules), 'invalid_request'],
     ['one hop past depth 1', () => decideExchange(subject({ act: { sub: 'a' } }), client, request, { ...rules, maxChainDepth: 1 }), 'invalid_request'],
     ['an audience outside the policy', () => decideExchange(subject(), client, { audience: 'orders-api' }, rules), 'invalid_target'],
-    ['the issuer as audience', () => decideExchange(subject(), { ...client, exchangeAudiences: ['https://auth.example.com/admin'] }, { audience: 'https://auth.example.com/admin/' }, rules), 'invalid_target'],
-    ['a scope the subject lacks', () => decideExchange(subject({ scope: 'orders:read' }), client, { ...request, scope: ['invoices:read'] }, rules), 'invalid_scope'],
+    [
+      'the issuer as audience',
+      () =>
+        decideExchange(subject(), { ...client, exchangeAudiences: ['https://auth.example.com/admin'] }, { audience: 'https://auth.example.com/admin/' }, rules),
+      'invalid_target',
+    ],
+    [
+      'a scope the subject lacks',
+      () => decideExchange(subject({ scope: 'orders:read' }), client, { ...request, scope: ['invoices:read'] }, rules),
+      'invalid_scope',
+    ],
     ['a scope the policy lacks', () => decideExchange(subject(), client, { ...request, scope: ['orders:read'] }, rules), 'invalid_scope'],
   ];
   it.each(refused)('refuses %s', (_name, run, code) => {

@@ -67,6 +67,7 @@ function narrowedScope(subjectScope: string, allowed: readonly string[], request
   const held = new Set(subjectScope.split(' ').filter(Boolean));
   const grantable = [...held].filter((scope) => allowed.includes(scope));
   if (requested === undefined) return grantable.join(' ');
-  if (!requested.every((scope) => grantable.includes(scope))) throw new IssuerError('invalid_scope', 'requested scope exceeds the subject token or this client');
+  if (!requested.every((scope) => grantable.includes(scope)))
+    throw new IssuerError('invalid_scope', 'requested scope exceeds the subject token or this client');
   return requested.join(' ');
 }

@@ -31,7 +31,10 @@ export class TokenExchangeGrant {
     const request = readTarget(form);
     const subject = await this.inspector.verify(subjectToken);
     if (!subject || (await this.revocation.isRevoked(subject))) throw new IssuerError('invalid_request', 'subject_token is invalid, expired or revoked');
-    const decision = decideExchange(subject, client, request, { maxChainDepth: this.config.tokenExchange.maxChainDepth, reservedAudiences: issuerOwnAudiences(this.config.issuerUrl) });
+    const decision = decideExchange(subject, client, request, {
+      maxChainDepth: this.config.tokenExchange.maxChainDepth,
+      reservedAudiences: issuerOwnAudiences(this.config.issuerUrl),
+    });
     const access = await this.signer.sign({
       sub: decision.sub,
       roles: decision.roles,
@@ -64,7 +67,8 @@ function readSubjectToken(form: OAuthForm): string {
 function readTarget(form: OAuthForm): ExchangeRequest {
   const audience = form.get('audience');
   const resource = form.get('resource');
-  if (audience !== undefined && resource !== undefined && audience !== resource) throw new IssuerError('invalid_target', 'resource and audience name different services');
+  if (audience !== undefined && resource !== undefined && audience !== resource)
+    throw new IssuerError('invalid_target', 'resource and audience name different services');
   const target = audience ?? resource;
   if (target === undefined) throw new IssuerError('invalid_request', 'audience is required');
   const scope = form.get('scope');

@@ -22,7 +22,10 @@ export class HealthController {
       () => this.database.pingCheck('database', { timeout: 1500 }),
       async () => {
         const indicator = this.indicators.check('redis');
-        const up = await this.redis.ping().then(() => true, () => false);
+        const up = await this.redis.ping().then(
+          () => true,
+          () => false,
+        );
         return up ? indicator.up() : indicator.down();
       },
     ]);

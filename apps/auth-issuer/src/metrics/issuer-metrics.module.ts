@@ -16,7 +16,12 @@ export class IssuerMetricsModule {
   static forRegistry(registry: Registry): DynamicModule {
     return {
       module: IssuerMetricsModule,
-      providers: [{ provide: METRICS_REGISTRY, useValue: registry }, IssuerMetrics, KeyLifecycleGauges, { provide: APP_INTERCEPTOR, useClass: TokensIssuedInterceptor }],
+      providers: [
+        { provide: METRICS_REGISTRY, useValue: registry },
+        IssuerMetrics,
+        KeyLifecycleGauges,
+        { provide: APP_INTERCEPTOR, useClass: TokensIssuedInterceptor },
+      ],
       exports: [IssuerMetrics],
     };
   }

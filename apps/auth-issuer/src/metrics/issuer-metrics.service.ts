@@ -26,10 +26,19 @@ export class IssuerMetrics implements OnModuleInit {
     private readonly audit: AuditLog,
   ) {
     const registers = [registry];
-    this.issued = new Counter({ name: 'issuer_tokens_issued_total', help: 'Access tokens issued, by grant and signing algorithm', labelNames: ['grant', 'alg'], registers });
+    this.issued = new Counter({
+      name: 'issuer_tokens_issued_total',
+      help: 'Access tokens issued, by grant and signing algorithm',
+      labelNames: ['grant', 'alg'],
+      registers,
+    });
     this.signedByKid = new Counter({ name: 'issuer_tokens_signed_by_kid_total', help: 'Access tokens issued, by signing key', labelNames: ['kid'], registers });
     this.logins = new Counter({ name: 'issuer_logins_total', help: 'Password logins by outcome', labelNames: ['outcome'], registers });
-    this.reuse = new Counter({ name: 'issuer_refresh_reuse_detected_total', help: 'Refresh tokens presented again after rotation (the family is revoked)', registers });
+    this.reuse = new Counter({
+      name: 'issuer_refresh_reuse_detected_total',
+      help: 'Refresh tokens presented again after rotation (the family is revoked)',
+      registers,
+    });
     this.events = new Counter({ name: 'issuer_security_events_total', help: 'Audited security events by type', labelNames: ['type'], registers });
     for (const outcome of Object.values(LOGIN_OUTCOMES)) this.logins.inc({ outcome }, 0);
     this.reuse.inc(0);

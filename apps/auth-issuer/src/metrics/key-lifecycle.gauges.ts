@@ -32,7 +32,8 @@ export class KeyLifecycleGauges implements OnModuleInit {
       async collect() {
         this.reset();
         for (const key of await read()) {
-          for (const [event, at] of Object.entries(key.events)) if (at) this.set({ kid: key.kid, alg: key.alg, state: key.state, event }, Date.parse(at) / 1000);
+          for (const [event, at] of Object.entries(key.events))
+            if (at) this.set({ kid: key.kid, alg: key.alg, state: key.state, event }, Date.parse(at) / 1000);
         }
       },
     });

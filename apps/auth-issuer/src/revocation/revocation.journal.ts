@@ -40,7 +40,9 @@ export class RevocationJournal {
   async live(): Promise<LiveRevocations> {
     const ttl = `GREATEST(1, CEIL(EXTRACT(EPOCH FROM expires_at - now())))::int AS ttl`;
     const jtis = await this.dataSource.query<{ jti: string; ttl: number }[]>(`SELECT jti, ${ttl} FROM revoked_tokens WHERE expires_at > now()`);
-    const cutoffs = await this.dataSource.query<{ subject: string; at: string; ttl: number }[]>(`SELECT subject, cutoff_at::text AS at, ${ttl} FROM subject_cutoffs WHERE expires_at > now()`);
+    const cutoffs = await this.dataSource.query<{ subject: string; at: string; ttl: number }[]>(
+      `SELECT subject, cutoff_at::text AS at, ${ttl} FROM subject_cutoffs WHERE expires_at > now()`,
+    );
     return {
       jtis: jtis.map((r) => [r.jti, r.ttl]),
       cutoffs: cutoffs.map((r) => [r.subject, Number(r.at), r.ttl]),

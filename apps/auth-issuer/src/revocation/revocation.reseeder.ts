@@ -90,7 +90,8 @@ export class RevocationReseeder implements OnApplicationBootstrap, OnModuleDestr
     }
     // Only now, and only in the instance that took the entries: a guard that sees the marker can trust that every revocation is present.
     const marked = await this.redis.eval(MARK_SEEDED, 2, this.keys.revocationSeeding, this.keys.revocationSeeded, run, new Date().toISOString());
-    if (marked !== 1) throw new FaultError('ERR_RESEED_INTERRUPTED', 'Redis lost its data (or another replica took over) while re-seeding; the next check starts over');
+    if (marked !== 1)
+      throw new FaultError('ERR_RESEED_INTERRUPTED', 'Redis lost its data (or another replica took over) while re-seeding; the next check starts over');
     if (jtis.length + cutoffs.length > 0) this.logger.warn(`re-seeded Redis with ${jtis.length} revoked tokens and ${cutoffs.length} subject cut-offs`);
   }
 }

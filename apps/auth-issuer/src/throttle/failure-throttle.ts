@@ -36,7 +36,14 @@ export class FailureThrottle {
     this.limiters = options.scopes.map(({ name, limit: points }) => {
       const memory = new RateLimiterMemory({ points, duration: options.windowSeconds, keyPrefix: `${options.keyPrefix}${name}` });
       if (options.inProcess) return memory;
-      return new RateLimiterRedis({ storeClient: options.redis, keyPrefix: `${options.keyPrefix}${name}`, points, duration: options.windowSeconds, rejectIfRedisNotReady: true, insuranceLimiter: memory });
+      return new RateLimiterRedis({
+        storeClient: options.redis,
+        keyPrefix: `${options.keyPrefix}${name}`,
+        points,
+        duration: options.windowSeconds,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory,
+      });
     });
   }
 
@@ -48,15 +55,25 @@ export class FailureThrottle {
     const taken = await Promise.allSettled(this.limiters.map((limiter, i) => limiter.consume(keys[i])));
     const over = taken.flatMap((t, i) => (t.status === 'rejected' ? [{ scope: this.options.scopes[i].name, wait: waitOf(t.reason) }] : []));
     if (over.length > 0) {
-      await this.giveBack(keys, taken.map((t) => t.status === 'fulfilled'));
+      await this.giveBack(
+        keys,
+        taken.map((t) => t.status === 'fulfilled'),
+      );
       throw await refuse({ scopes: over.map((o) => o.scope), retryAfterSeconds: Math.max(...over.map((o) => o.wait)) });
     }
     try {
       const result = await work();
-      await this.giveBack(keys, keys.map(() => true));
+      await this.giveBack(
+        keys,
+        keys.map(() => true),
+      );
       return result;
     } catch (error) {
-      if (!counts(error)) await this.giveBack(keys, keys.map(() => true));
+      if (!counts(error))
+        await this.giveBack(
+          keys,
+          keys.map(() => true),
+        );
       throw error;
     }
   }

@@ -14,7 +14,13 @@ describe('AccessTokenSigner tracing', () => {
   it('wraps each signature in a token.sign span with the key, never the token or its claims', async () => {
     const recorder = RecordingTracerProvider.install();
     setTracingEnabled(true);
-    const signed = await new AccessTokenSigner(keys, config).sign({ sub: 'subject-secret-1', roles: ['user'], scope: 'read', audience: ['orders-api'], sessionId: 'sid-secret-1' });
+    const signed = await new AccessTokenSigner(keys, config).sign({
+      sub: 'subject-secret-1',
+      roles: ['user'],
+      scope: 'read',
+      audience: ['orders-api'],
+      sessionId: 'sid-secret-1',
+    });
     expect(recorder.spans).toEqual([{ name: 'token.sign', attributes: { 'jwt.alg': 'RS256', 'jwt.kid': 'kid-1' }, status: { code: 1 }, ended: true }]);
     const text = JSON.stringify(recorder.spans);
     for (const secret of [signed.token, signed.jti, 'subject-secret-1', 'sid-secret-1']) expect(text).not.toContain(secret);

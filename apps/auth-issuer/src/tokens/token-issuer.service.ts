@@ -22,7 +22,14 @@ export class TokenIssuer {
    * lives ADMIN_TOKEN_MAX_TTL at most, and it has no refresh token and no session to extend.
    */
   async adminToken(user: UserEntity): Promise<TokenResponse> {
-    const access = await this.signer.sign({ sub: user.id, roles: user.roles, scope: '', audience: [this.config.adminAudience], clientId: FIRST_PARTY_CLIENT_ID, ttlSeconds: this.config.adminTokenTtl });
+    const access = await this.signer.sign({
+      sub: user.id,
+      roles: user.roles,
+      scope: '',
+      audience: [this.config.adminAudience],
+      clientId: FIRST_PARTY_CLIENT_ID,
+      ttlSeconds: this.config.adminTokenTtl,
+    });
     return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: '' };
   }
 
@@ -31,7 +38,13 @@ export class TokenIssuer {
   }
 
   /** The response, and the access token's jti and exp: the refresh token's row keeps them so rotating it can deny that access token. */
-  async respond(user: UserEntity, familyId: string, refreshToken: string, scope: string, client?: { clientId: string; audience: string[] }): Promise<MintedPair<TokenResponse>> {
+  async respond(
+    user: UserEntity,
+    familyId: string,
+    refreshToken: string,
+    scope: string,
+    client?: { clientId: string; audience: string[] },
+  ): Promise<MintedPair<TokenResponse>> {
     // RFC 9068 §2.2 requires client_id; user sessions belong to the first-party app, code-flow sessions to their client.
     const { clientId, audience } = client ?? { clientId: FIRST_PARTY_CLIENT_ID, audience: this.config.audiences };
     const access = await this.signer.sign({ sub: user.id, roles: user.roles, scope, audience, clientId, sessionId: familyId });

@@ -103,7 +103,9 @@ describe('ClientCredentialsTokenProvider', () => {
 
   it('reports a refusal with the RFC 6749 error code', async () => {
     answer = () => ({ status: 401, body: { error: 'invalid_client' } });
-    const error = await provider().getToken().catch((e: unknown) => e);
+    const error = await provider()
+      .getToken()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientCredentialsError);
     expect((error as ClientCredentialsError).code).toBe('ERR_TOKEN_REQUEST_REFUSED');
     expect((error as ClientCredentialsError).refusal).toEqual({ status: 401, error: 'invalid_client' });

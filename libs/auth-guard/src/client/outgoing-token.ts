@@ -26,7 +26,7 @@ export async function natsBearerRecord<T>(source: TokenSource, data: T): Promise
 
 /** gRPC: metadata (new, or the one given) with `authorization` set, for a stub call's second argument. */
 export async function grpcBearerMetadata<M extends { set(k: string, v: string): void }>(source: TokenSource, metadata?: M): Promise<M> {
-  const target = metadata ?? (new (require('@grpc/grpc-js') as { Metadata: new () => M }).Metadata());
+  const target = metadata ?? new (require('@grpc/grpc-js') as { Metadata: new () => M }).Metadata();
   target.set('authorization', `Bearer ${await tokenOf(source)}`);
   return target;
 }

@@ -28,7 +28,12 @@ export async function discoverTokenEndpoint(issuer: string, signal: AbortSignal)
  * POSTs a token request with client authentication; a 200 JSON object comes back, anything else is a
  * TokenExchangeError (the refusal's RFC 6749 §5.2 `error` kept when it is a plain code).
  */
-export async function postTokenRequest(endpoint: string, form: URLSearchParams, credentials: ClientSecretCredentials, signal: AbortSignal): Promise<Record<string, unknown>> {
+export async function postTokenRequest(
+  endpoint: string,
+  form: URLSearchParams,
+  credentials: ClientSecretCredentials,
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if ((credentials.authMethod ?? 'client_secret_basic') === 'client_secret_basic') {
     headers.authorization = `Basic ${Buffer.from(`${formEncode(credentials.clientId)}:${formEncode(credentials.clientSecret)}`).toString('base64')}`;

@@ -39,7 +39,12 @@ describe('TokenExchangeClient', () => {
       return (
         answer?.(form) ?? {
           status: 200,
-          body: { access_token: `exchanged-${++issued}`, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: 120 },
+          body: {
+            access_token: `exchanged-${++issued}`,
+            issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+            token_type: 'Bearer',
+            expires_in: 120,
+          },
         }
       );
     };

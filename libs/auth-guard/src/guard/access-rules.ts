@@ -13,7 +13,12 @@ export interface DelegationRule {
 }
 
 /** `@Roles`: any one of them; `@Scopes`: all of them; then `@Delegation`. Undefined when the claims suffice. */
-export function accessShortfall(claims: Pick<AccessTokenClaims, 'roles' | 'scope' | 'act'>, roles?: string[], scopes?: string[], delegation?: DelegationRule): AccessShortfall | undefined {
+export function accessShortfall(
+  claims: Pick<AccessTokenClaims, 'roles' | 'scope' | 'act'>,
+  roles?: string[],
+  scopes?: string[],
+  delegation?: DelegationRule,
+): AccessShortfall | undefined {
   if (roles?.length && !roles.some((role) => claims.roles.includes(role))) return { code: 'ERR_INSUFFICIENT_ROLE' };
   const granted = new Set(claims.scope.split(' '));
   if (scopes?.length && !scopes.every((scope) => granted.has(scope))) return { code: 'ERR_INSUFFICIENT_SCOPE', scope: scopes.join(' ') };

@@ -49,7 +49,12 @@ export class AccessTokenGuard implements CanActivate {
     }
     if (kind === 'ws') return this.admitConnection(context, targets);
     const request = context.switchToHttp().getRequest();
-    return this.admit(extractRequestToken(request, this.options.cookie), (claims) => (request.user = claims), httpRefuser(context, realmOf(this.options)), targets);
+    return this.admit(
+      extractRequestToken(request, this.options.cookie),
+      (claims) => (request.user = claims),
+      httpRefuser(context, realmOf(this.options)),
+      targets,
+    );
   }
 
   /** Verifies, checks revocation and access rules, then hands the claims to `hold` (where @CurrentUser finds them). */
@@ -130,4 +135,5 @@ export class AccessTokenGuard implements CanActivate {
 }
 
 /** Nest's gRPC server calls handlers with (request, metadata, call); other transports with (data, context). */
-const isGrpc = (context: ExecutionContext): boolean => context.getArgs().length >= 3 && typeof (context.getArgByIndex(1) as { getMap?: unknown })?.getMap === 'function';
+const isGrpc = (context: ExecutionContext): boolean =>
+  context.getArgs().length >= 3 && typeof (context.getArgByIndex(1) as { getMap?: unknown })?.getMap === 'function';

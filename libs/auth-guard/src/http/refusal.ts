@@ -30,17 +30,29 @@ export function refusalFor(code: VerificationFailure, context: RefusalContext): 
   switch (code) {
     case 'ERR_KEYS_UNAVAILABLE':
     case 'ERR_REVOCATION_UNAVAILABLE':
-      return { status: 503, headers: { 'retry-after': String(context.retryAfterSeconds), ...NO_STORE }, body: { statusCode: 503, message: 'Service Unavailable' } };
+      return {
+        status: 503,
+        headers: { 'retry-after': String(context.retryAfterSeconds), ...NO_STORE },
+        body: { statusCode: 503, message: 'Service Unavailable' },
+      };
     case 'ERR_INSUFFICIENT_ROLE':
     case 'ERR_INSUFFICIENT_SCOPE':
     case 'ERR_DELEGATION_REFUSED': {
       const params = { error: 'insufficient_scope', ...(context.scope ? { scope: context.scope } : {}) };
-      return { status: 403, headers: { 'www-authenticate': bearerChallenge(context.realm, params), ...NO_STORE }, body: { statusCode: 403, message: 'Forbidden' } };
+      return {
+        status: 403,
+        headers: { 'www-authenticate': bearerChallenge(context.realm, params), ...NO_STORE },
+        body: { statusCode: 403, message: 'Forbidden' },
+      };
     }
     default: {
       // RFC 6750 §3.1: a request without Bearer credentials gets a challenge without an error code.
       const params: Record<string, string> = code === 'ERR_TOKEN_MISSING' ? {} : { error: 'invalid_token' };
-      return { status: 401, headers: { 'www-authenticate': bearerChallenge(context.realm, params), ...NO_STORE }, body: { statusCode: 401, message: 'Unauthorized' } };
+      return {
+        status: 401,
+        headers: { 'www-authenticate': bearerChallenge(context.realm, params), ...NO_STORE },
+        body: { statusCode: 401, message: 'Unauthorized' },
+      };
     }
   }
 }

@@ -68,11 +68,15 @@ describe('JwksHttpClient', () => {
     afterEach(() => new Promise((resolve) => server.close(resolve)));
 
     it('does not follow redirects', async () => {
-      await expect(new JwksHttpClient({ issuer: url, jwksUrl: `${url}/redirect`, timeoutMs: 1000 }).fetch()).rejects.toMatchObject({ code: 'ERR_ISSUER_UNREACHABLE' });
+      await expect(new JwksHttpClient({ issuer: url, jwksUrl: `${url}/redirect`, timeoutMs: 1000 }).fetch()).rejects.toMatchObject({
+        code: 'ERR_ISSUER_UNREACHABLE',
+      });
     });
 
     it('stops reading an oversized body', async () => {
-      await expect(new JwksHttpClient({ issuer: url, jwksUrl: `${url}/big`, timeoutMs: 1000 }).fetch()).rejects.toMatchObject({ code: 'ERR_ISSUER_BODY_TOO_LARGE' });
+      await expect(new JwksHttpClient({ issuer: url, jwksUrl: `${url}/big`, timeoutMs: 1000 }).fetch()).rejects.toMatchObject({
+        code: 'ERR_ISSUER_BODY_TOO_LARGE',
+      });
     });
   });
 });

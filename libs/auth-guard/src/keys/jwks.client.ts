@@ -5,9 +5,7 @@ import { parseJwks } from './jwks.parser';
 import type { VerificationKey } from './key-source';
 
 /** `maxAgeMs`: the issuer's Cache-Control max-age, when it sent one. */
-export type JwksFetchResult =
-  | { modified: false; maxAgeMs?: number }
-  | { modified: true; keys: Map<string, VerificationKey>; etag?: string; maxAgeMs?: number };
+export type JwksFetchResult = { modified: false; maxAgeMs?: number } | { modified: true; keys: Map<string, VerificationKey>; etag?: string; maxAgeMs?: number };
 
 /** One JWKS download; RemoteKeySet decides when. A fake can stand in for it in tests. */
 export interface JwksFetcher {

@@ -252,7 +252,15 @@ describe('RemoteKeySet', () => {
   });
 
   it('honours a configured maxStalenessMs', async () => {
-    const short = new RemoteKeySet({ issuer: 'https://issuer.test', fetchTimeoutMs: 1000, cooldownMs: COOLDOWN, refreshIntervalMs: REFRESH, maxStalenessMs: 2 * REFRESH, now: () => now, fetcher });
+    const short = new RemoteKeySet({
+      issuer: 'https://issuer.test',
+      fetchTimeoutMs: 1000,
+      cooldownMs: COOLDOWN,
+      refreshIntervalMs: REFRESH,
+      maxStalenessMs: 2 * REFRESH,
+      now: () => now,
+      fetcher,
+    });
     await short.refresh();
     fetcher.failing = true;
     now += 2 * REFRESH + 1;
@@ -290,7 +298,7 @@ describe('RemoteKeySet background refresh', () => {
     await jest.advanceTimersByTimeAsync(REFRESH * 1.1 + 1);
     expect(fetcher.calls).toBe(5);
     fetcher.maxAgeMs = 1000;
-    await jest.advanceTimersByTimeAsync(REFRESH / 4 * 1.1 + 1);
+    await jest.advanceTimersByTimeAsync((REFRESH / 4) * 1.1 + 1);
     await jest.advanceTimersByTimeAsync(COOLDOWN * 2.2 + 1);
     expect(fetcher.calls).toBe(8);
     set.stop();

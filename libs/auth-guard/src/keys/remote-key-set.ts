@@ -150,11 +150,14 @@ export class RemoteKeySet implements KeySource {
     const steady = Math.min(this.options.refreshIntervalMs, this.issuerMaxAgeMs ?? Infinity);
     const period = healthy ? Math.max(steady, this.options.cooldownMs) : this.options.cooldownMs;
     // Up to 10% jitter (never less than the period) so a fleet of guards does not refresh in lockstep.
-    this.timer = setTimeout(() => {
-      // Background fetches respect the cooldown too, so the issuer never sees two within one.
-      const due = this.now() - this.lastFetchAt >= this.options.cooldownMs;
-      void (due ? this.refresh() : Promise.resolve()).catch(noop).finally(() => this.running && this.schedule());
-    }, period * (1 + Math.random() * 0.1));
+    this.timer = setTimeout(
+      () => {
+        // Background fetches respect the cooldown too, so the issuer never sees two within one.
+        const due = this.now() - this.lastFetchAt >= this.options.cooldownMs;
+        void (due ? this.refresh() : Promise.resolve()).catch(noop).finally(() => this.running && this.schedule());
+      },
+      period * (1 + Math.random() * 0.1),
+    );
     this.timer.unref();
   }
 

@@ -44,7 +44,14 @@ export interface TokenVerifier {
  */
 export function createTokenVerifier(options: NodeVerifierOptions): TokenVerifier {
   const o = resolveOptions(options);
-  const keys = new RemoteKeySet({ issuer: o.issuer, jwksUrl: o.jwksUrl, fetchTimeoutMs: o.fetchTimeoutMs, cooldownMs: o.unknownKidCooldownMs, refreshIntervalMs: o.jwksRefreshIntervalMs, now: o.now });
+  const keys = new RemoteKeySet({
+    issuer: o.issuer,
+    jwksUrl: o.jwksUrl,
+    fetchTimeoutMs: o.fetchTimeoutMs,
+    cooldownMs: o.unknownKidCooldownMs,
+    refreshIntervalMs: o.jwksRefreshIntervalMs,
+    now: o.now,
+  });
   const verifier = new AccessTokenVerifier(keys, {
     issuer: o.issuer,
     audience: o.audience,
@@ -56,15 +63,30 @@ export function createTokenVerifier(options: NodeVerifierOptions): TokenVerifier
   const described = o.redis !== undefined && isRedisDescription(o.redis) ? o.redis : undefined;
   const ownRedis = described !== undefined;
   const redis = described !== undefined ? createRedisClient(described) : (o.redis as RedisClient | undefined);
-  const duplicate = (client: RedisClient) => (described !== undefined ? createRedisClient(described, { autoResubscribe: false }) : duplicateRedisClient(client, { autoResubscribe: false }));
-  const sync = redis && o.revocationReplica ? new RevocationSync(redis, duplicate(redis), { prefix: o.redisPrefix, requireSeed: o.requireRevocationSeed, fullReadIntervalMs: o.revocationFullReadIntervalMs, now: o.now, onKeyRevoked: (kid) => verifier.forgetKid(kid) }) : undefined;
+  const duplicate = (client: RedisClient) =>
+    described !== undefined ? createRedisClient(described, { autoResubscribe: false }) : duplicateRedisClient(client, { autoResubscribe: false });
+  const sync =
+    redis && o.revocationReplica
+      ? new RevocationSync(redis, duplicate(redis), {
+          prefix: o.redisPrefix,
+          requireSeed: o.requireRevocationSeed,
+          fullReadIntervalMs: o.revocationFullReadIntervalMs,
+          now: o.now,
+          onKeyRevoked: (kid) => verifier.forgetKid(kid),
+        })
+      : undefined;
   const revocation = redis ? new RevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed, sync) : undefined;
   // Subscriber mode takes a connection over, so events get one of their own (as in the Nest module).
   const subscriber = !redis || !o.keyEvents ? undefined : duplicate(redis);
   const events = subscriber && new KeyEventsSubscriber(subscriber, redisKeys(o.redisPrefix).events, keys);
   keys.start();
   // The first requests wait (at most one fetch timeout) for keys, Redis and events, as a Nest app's start-up does.
-  const ready = Promise.all([keys.refresh().catch(() => undefined), events?.start(o.fetchTimeoutMs), redis && connected(redis, o.fetchTimeoutMs), sync?.start(o.fetchTimeoutMs)]);
+  const ready = Promise.all([
+    keys.refresh().catch(() => undefined),
+    events?.start(o.fetchTimeoutMs),
+    redis && connected(redis, o.fetchTimeoutMs),
+    sync?.start(o.fetchTimeoutMs),
+  ]);
 
   const verify = async (token: string) => {
     await ready;

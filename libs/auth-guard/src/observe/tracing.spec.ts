@@ -40,7 +40,10 @@ describe('guard tracing hooks', () => {
     const metrics = new GuardMetrics();
     const ok = observedJwksFetcher({ fetch: async () => ({ modified: true, keys: new Map([['k', {} as never]]) }) }, metrics);
     await ok.fetch();
-    const failing = observedJwksFetcher({ fetch: () => Promise.reject(Object.assign(new Error('https://user:pw@issuer down'), { code: 'ERR_ISSUER_UNREACHABLE' })) }, metrics);
+    const failing = observedJwksFetcher(
+      { fetch: () => Promise.reject(Object.assign(new Error('https://user:pw@issuer down'), { code: 'ERR_ISSUER_UNREACHABLE' })) },
+      metrics,
+    );
     await expect(failing.fetch('"etag"')).rejects.toThrow();
     expect(recorder.spans.map((span) => [span.name, span.attributes])).toEqual([
       ['jwks.fetch', { 'jwks.conditional': false, 'jwks.result': 'modified', 'jwks.keys': 1 }],

@@ -55,7 +55,9 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
     this.verifierOnlyAlgorithms = options.algorithms.filter((alg) => !JSONWEBTOKEN_ALGORITHMS.has(alg));
     if (this.verifierOnlyAlgorithms.length > 0) {
-      this.logger.warn(`passport-jwt cannot verify ${this.verifierOnlyAlgorithms.join(', ')}: those tokens are verified by the guard's AccessTokenVerifier alone`);
+      this.logger.warn(
+        `passport-jwt cannot verify ${this.verifierOnlyAlgorithms.join(', ')}: those tokens are verified by the guard's AccessTokenVerifier alone`,
+      );
     }
   }
 

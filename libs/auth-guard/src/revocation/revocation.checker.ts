@@ -12,7 +12,8 @@ export interface LocalRevocationView {
 const NOT_SEEDED = 'revocation store not seeded';
 
 /** Redis answered but holds no seed marker (lost its data, re-seed pending), as opposed to Redis not answering. */
-export const isRevocationStoreUnseeded = (error: unknown): boolean => error instanceof VerificationError && error.code === 'ERR_REVOCATION_UNAVAILABLE' && error.message.endsWith(NOT_SEEDED);
+export const isRevocationStoreUnseeded = (error: unknown): boolean =>
+  error instanceof VerificationError && error.code === 'ERR_REVOCATION_UNAVAILABLE' && error.message.endsWith(NOT_SEEDED);
 
 /**
  * Checks the issuer's denylist (`jti`), ended sessions (`sid`) and the subject's log-out-everywhere cut-off on every request:

@@ -40,7 +40,14 @@ export async function loadReplica(redis: RedisClient, prefix: string, requireSee
 }
 
 /** The TTL (and, for cut-offs, the value) of each key found, in one pipeline. */
-async function readBatch(redis: Redis, kind: ReplicaEntry['kind'], skip: number, found: string[], replica: RevocationReplica, now: () => number): Promise<void> {
+async function readBatch(
+  redis: Redis,
+  kind: ReplicaEntry['kind'],
+  skip: number,
+  found: string[],
+  replica: RevocationReplica,
+  now: () => number,
+): Promise<void> {
   const pipeline = redis.pipeline();
   for (const key of found) {
     pipeline.pttl(key);

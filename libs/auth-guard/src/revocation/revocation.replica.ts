@@ -4,9 +4,7 @@ import type { AccessTokenClaims, IssuerEvent } from '@app/contract';
 export type ReplicaVerdict = 'jti denied' | 'session ended' | 'issued before cut-off' | null;
 
 /** One authoritative entry as read from Redis: what it revokes and when Redis drops it (ms since the epoch). */
-export type ReplicaEntry =
-  | { kind: 'jti' | 'sid'; id: string; expiresAt: number }
-  | { kind: 'cutoff'; id: string; at: number; expiresAt: number };
+export type ReplicaEntry = { kind: 'jti' | 'sid'; id: string; expiresAt: number } | { kind: 'cutoff'; id: string; at: number; expiresAt: number };
 
 /** Entries learnt from an event carry no TTL; they are kept until their TTL has been read from Redis. */
 export const UNTIL_REFINED = Number.POSITIVE_INFINITY;

@@ -147,7 +147,8 @@ export class RevocationSync {
       })
       .catch((error: unknown) => {
         // One line per failure streak, not one per retry.
-        if (this.failures++ === 0) this.logger.warn(`revocation replica not loaded (${error instanceof Error ? error.message : String(error)}); checking Redis per request meanwhile`);
+        if (this.failures++ === 0)
+          this.logger.warn(`revocation replica not loaded (${error instanceof Error ? error.message : String(error)}); checking Redis per request meanwhile`);
         this.retryTimer = setTimeout(() => this.subscription.isSubscribed() && this.load(), this.options.retryMs ?? 1000).unref();
       })
       .finally(() => {
@@ -169,7 +170,8 @@ export class RevocationSync {
   private async refine(): Promise<void> {
     const batch = [...this.toRefine.values()].slice(0, REFINE_BATCH);
     const keys = redisKeys(this.options.prefix);
-    const keyOf = (e: (typeof batch)[number]) => (e.kind === 'jti' ? keys.deniedJti(e.id) : e.kind === 'sid' ? keys.endedSession(e.id) : keys.subjectCutoff(e.id));
+    const keyOf = (e: (typeof batch)[number]) =>
+      e.kind === 'jti' ? keys.deniedJti(e.id) : e.kind === 'sid' ? keys.endedSession(e.id) : keys.subjectCutoff(e.id);
     let retry = 0;
     try {
       const pipeline = this.redis.pipeline();

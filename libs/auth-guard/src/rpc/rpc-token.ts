@@ -10,7 +10,10 @@ interface GrpcMetadataLike {
   getMap(): unknown;
 }
 const isGrpcMetadata = (value: unknown): value is GrpcMetadataLike =>
-  typeof value === 'object' && value !== null && typeof (value as GrpcMetadataLike).get === 'function' && typeof (value as GrpcMetadataLike).getMap === 'function';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as GrpcMetadataLike).get === 'function' &&
+  typeof (value as GrpcMetadataLike).getMap === 'function';
 
 /** NATS MsgHdrs: `values` lists every occurrence of a header. */
 interface NatsHeadersLike {

@@ -47,10 +47,7 @@ export class LocalKey {
 
   /** A valid access token for `iss`/`aud`; `claims` override (undefined deletes), `header` overrides likewise. */
   token(base: { iss: string; aud: string | string[] }, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}): string {
-    return this.signRaw(
-      dropUndefined({ alg: this.alg, typ: 'at+jwt', kid: this.kid, ...header }),
-      dropUndefined({ ...accessClaims(base), ...claims }),
-    );
+    return this.signRaw(dropUndefined({ alg: this.alg, typ: 'at+jwt', kid: this.kid, ...header }), dropUndefined({ ...accessClaims(base), ...claims }));
   }
 }
 

@@ -42,8 +42,15 @@ describe('TestKeySet', () => {
     const [header, payload] = keys.mint({ sub: 'alice' }).split('.');
     expect(decode(header)).toEqual({ alg, typ: 'at+jwt', kid: keys.signingKey.kid });
     expect(decode(payload)).toEqual({
-      iss: 'https://issuer.test', sub: 'alice', aud: 'reports-api', exp: expect.any(Number), iat: expect.any(Number),
-      jti: expect.any(String), roles: ['user'], scope: 'orders:read', client_id: 'first-party',
+      iss: 'https://issuer.test',
+      sub: 'alice',
+      aud: 'reports-api',
+      exp: expect.any(Number),
+      iat: expect.any(Number),
+      jti: expect.any(String),
+      roles: ['user'],
+      scope: 'orders:read',
+      client_id: 'first-party',
     });
     expect(keys.jwks().keys).toEqual([expect.objectContaining({ kid: keys.signingKey.kid, alg, use: 'sig' })]);
     expect(keys.jwks().keys[0]).not.toHaveProperty('d');
@@ -71,7 +78,9 @@ describe('a guarded app with a local key source', () => {
   });
 
   it('accepts a minted token and hands the claims to the route', async () => {
-    const response = await request(app.getHttpServer()).get('/reports').set(bearer(keys.mint({ sub: 'alice' })));
+    const response = await request(app.getHttpServer())
+      .get('/reports')
+      .set(bearer(keys.mint({ sub: 'alice' })));
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ sub: 'alice' });
   });
@@ -88,8 +97,20 @@ describe('a guarded app with a local key source', () => {
   });
 
   it('checks roles: 403 without admin, 200 with it', async () => {
-    expect((await request(app.getHttpServer()).get('/reports/all').set(bearer(keys.mint({ roles: ['user'] })))).status).toBe(403);
-    expect((await request(app.getHttpServer()).get('/reports/all').set(bearer(keys.mint({ roles: ['admin'] })))).status).toBe(200);
+    expect(
+      (
+        await request(app.getHttpServer())
+          .get('/reports/all')
+          .set(bearer(keys.mint({ roles: ['user'] })))
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await request(app.getHttpServer())
+          .get('/reports/all')
+          .set(bearer(keys.mint({ roles: ['admin'] })))
+      ).status,
+    ).toBe(200);
   });
 
   it('follows rotation and withdrawal of keys at once', async () => {
@@ -136,7 +157,13 @@ describe('a guarded app pointed at a fake issuer', () => {
 
   it('finds the keys through discovery: minted tokens pass, foreign ones do not', async () => {
     const app = await start();
-    expect((await request(app.getHttpServer()).get('/reports').set(bearer(keys.mint({ sub: 'carol' })))).body).toEqual({ sub: 'carol' });
+    expect(
+      (
+        await request(app.getHttpServer())
+          .get('/reports')
+          .set(bearer(keys.mint({ sub: 'carol' })))
+      ).body,
+    ).toEqual({ sub: 'carol' });
     const stranger = TestKeySet.generate({ issuer: issuer.url, audience: 'reports-api' });
     expect((await request(app.getHttpServer()).get('/reports').set(bearer(stranger.mint()))).status).toBe(401);
     expect(issuer.discoveryFetches).toBe(1);

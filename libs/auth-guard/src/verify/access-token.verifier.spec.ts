@@ -37,7 +37,10 @@ async function codeOf(promise: Promise<unknown>): Promise<VerificationFailure | 
 
 /** `depth` actors, each acting for the one before. */
 const nestedActors = (depth: number): Record<string, unknown> =>
-  Array.from({ length: depth }, (_, i) => `svc-${i}`).reduceRight<Record<string, unknown> | undefined>((prior, sub) => (prior ? { sub, act: prior } : { sub }), undefined)!;
+  Array.from({ length: depth }, (_, i) => `svc-${i}`).reduceRight<Record<string, unknown> | undefined>(
+    (prior, sub) => (prior ? { sub, act: prior } : { sub }),
+    undefined,
+  )!;
 
 const ALGS: LocalAlg[] = ['RS256', 'ES256', 'EdDSA'];
 
@@ -116,8 +119,8 @@ describe.each(ALGS)('AccessTokenVerifier with %s keys', (alg) => {
     ['alg NoNe', () => token({}, { alg: 'NoNe' }), 'ERR_ALG_NOT_ALLOWED'],
     ['HS256 keyed with the public key', () => hmacToken(header({ alg: 'HS256' }), payload(), key), 'ERR_ALG_NOT_ALLOWED'],
     ['an algorithm outside the allow-list', () => token({}, { alg: 'PS512' }), 'ERR_ALG_NOT_ALLOWED'],
-    ['an allowed algorithm other than the key\'s', () => token({}, { alg: alg === 'RS256' ? 'EdDSA' : 'RS256' }), 'ERR_ALG_NOT_ALLOWED'],
-    ['this key\'s alg under another key\'s kid', () => token({}, { kid: otherAlgKey.kid }), 'ERR_ALG_NOT_ALLOWED'],
+    ["an allowed algorithm other than the key's", () => token({}, { alg: alg === 'RS256' ? 'EdDSA' : 'RS256' }), 'ERR_ALG_NOT_ALLOWED'],
+    ["this key's alg under another key's kid", () => token({}, { kid: otherAlgKey.kid }), 'ERR_ALG_NOT_ALLOWED'],
     // Key and signature
     ['unknown kid', () => token({}, { kid: 'no-such-kid' }), 'ERR_KID_UNKNOWN'],
     ['signed by another key under the same kid', () => impostor.token(base, claims()), 'ERR_SIGNATURE_INVALID'],
@@ -132,7 +135,11 @@ describe.each(ALGS)('AccessTokenVerifier with %s keys', (alg) => {
     ['expired beyond the tolerance', () => token({ iat: NOW - 400, exp: NOW - TOLERANCE }), 'ERR_TOKEN_EXPIRED'],
     ['nbf beyond the tolerance', () => token({ nbf: NOW + TOLERANCE + 1 }), 'ERR_TOKEN_NOT_YET_VALID'],
     ['iat beyond the tolerance', () => token({ iat: NOW + TOLERANCE + 1, exp: NOW + 600 }), 'ERR_TOKEN_NOT_YET_VALID'],
-    ...(['iss', 'sub', 'aud', 'exp', 'iat', 'jti'] as const).map((claim): [string, () => string, VerificationFailure] => [`${claim} missing`, () => token({ [claim]: undefined }), 'ERR_CLAIMS_INVALID']),
+    ...(['iss', 'sub', 'aud', 'exp', 'iat', 'jti'] as const).map((claim): [string, () => string, VerificationFailure] => [
+      `${claim} missing`,
+      () => token({ [claim]: undefined }),
+      'ERR_CLAIMS_INVALID',
+    ]),
     ['aud empty list', () => token({ aud: [] }), 'ERR_CLAIMS_INVALID'],
     ['aud a number', () => token({ aud: 42 }), 'ERR_CLAIMS_INVALID'],
     ['exp a string', () => token({ exp: String(NOW + 100) }), 'ERR_CLAIMS_INVALID'],
@@ -188,7 +195,11 @@ describe('AccessTokenVerifier allow-list and key sources', () => {
   });
 
   it('passes a key source failure through with its code', async () => {
-    const failing: KeySource = { getKey: async () => Promise.reject(new VerificationError('ERR_KEYS_UNAVAILABLE')), isReady: () => false, algorithms: () => new Set() };
+    const failing: KeySource = {
+      getKey: async () => Promise.reject(new VerificationError('ERR_KEYS_UNAVAILABLE')),
+      isReady: () => false,
+      algorithms: () => new Set(),
+    };
     const verifier = new AccessTokenVerifier(failing, { ...policy, algorithms: ['RS256'] });
     expect(await codeOf(verifier.verify(rsa.token(base)))).toBe('ERR_KEYS_UNAVAILABLE');
   });

@@ -41,7 +41,8 @@ export function checkClaims(payload: Record<string, unknown>, policy: ClaimsPoli
   if (!isTime(iat) || !isTime(exp) || (nbf !== undefined && !isTime(nbf))) throw bad('iat/exp/nbf');
   if (exp <= iat) throw bad('exp not after iat');
   const audiences = typeof aud === 'string' ? [aud] : aud;
-  if (!Array.isArray(audiences) || audiences.length === 0 || audiences.length > MAX_AUDIENCES || !audiences.every((a) => typeof a === 'string')) throw bad('aud');
+  if (!Array.isArray(audiences) || audiences.length === 0 || audiences.length > MAX_AUDIENCES || !audiences.every((a) => typeof a === 'string'))
+    throw bad('aud');
   if (!Array.isArray(roles) || roles.length > MAX_ROLES || !roles.every((r) => typeof r === 'string')) throw bad('roles');
   if (typeof scope !== 'string') throw bad('scope');
   if (clientId !== undefined && !isShortString(clientId, 256)) throw bad('client_id');

@@ -11,7 +11,8 @@ import { VerificationError } from './verification.error';
 export function checkSignature(alg: string, key: KeyObject, signingInput: string, signature: Buffer): void {
   if (!isKnownAlgorithm(alg)) throw new VerificationError('ERR_ALG_NOT_ALLOWED', 'unknown algorithm');
   const spec = JWS_ALGORITHMS[alg];
-  if (key.type !== 'public' || key.asymmetricKeyType !== spec.keyType) throw new VerificationError('ERR_ALG_NOT_ALLOWED', `${alg} with a ${key.asymmetricKeyType} key`);
+  if (key.type !== 'public' || key.asymmetricKeyType !== spec.keyType)
+    throw new VerificationError('ERR_ALG_NOT_ALLOWED', `${alg} with a ${key.asymmetricKeyType} key`);
   const details = key.asymmetricKeyDetails ?? {};
   if (spec.curve && details.namedCurve !== spec.curve) throw new VerificationError('ERR_ALG_NOT_ALLOWED', `${alg} with curve ${details.namedCurve}`);
   if (spec.keyType === 'rsa') {

@@ -10,11 +10,7 @@ export class VerificationError extends AppError<VerificationFailure> {
   /** For ERR_KEYS_UNAVAILABLE: when a retry can succeed, in seconds. */
   readonly retryAfterSeconds?: number;
 
-  constructor(
-    code: VerificationFailure,
-    detail?: string,
-    options: { retryAfterSeconds?: number } = {},
-  ) {
+  constructor(code: VerificationFailure, detail?: string, options: { retryAfterSeconds?: number } = {}) {
     // Details often echo attacker-chosen header values: printable ASCII only, and short, so logs stay one honest line.
     super(code, detail ? `${code}: ${detail.slice(0, MAX_DETAIL).replace(/[^\x20-\x7e]/g, '?')}` : code);
     this.name = 'VerificationError';

@@ -7,7 +7,12 @@ const TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 const offeredProtocols = (request: IncomingMessage): string[] => {
   const header = request.headers['sec-websocket-protocol'];
-  return typeof header === 'string' ? header.split(',').map((protocol) => protocol.trim()).filter(Boolean) : [];
+  return typeof header === 'string'
+    ? header
+        .split(',')
+        .map((protocol) => protocol.trim())
+        .filter(Boolean)
+    : [];
 };
 
 /**

@@ -31,13 +31,22 @@ describe('JSON logs', () => {
     logger.error(new Error(text));
     expect(lines).toHaveLength(7);
     const output = lines.join('\n');
-    for (const secret of ['opaque-secret-value', 'c2lnbmF0dXJlLXZhbHVl', 'bm9ib2R5OnNlY3JldC12YWx1ZQ', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC']) expect(output).not.toContain(secret);
+    for (const secret of ['opaque-secret-value', 'c2lnbmF0dXJlLXZhbHVl', 'bm9ib2R5OnNlY3JldC12YWx1ZQ', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'])
+      expect(output).not.toContain(secret);
   });
 
   it('redact structured fields by name, top level and one level down, and request headers', () => {
     const lines: string[] = [];
     const pino = createPinoLogger('trace', 'spec', { write: (line: string) => lines.push(line) });
-    pino.info({ password: 'p1-secret', body: { refresh_token: 'r1-secret', client_secret: 'c1-secret' }, req: { headers: { authorization: 'a1-secret', cookie: 'k1-secret' } }, token: 't1-secret' }, 'structured');
+    pino.info(
+      {
+        password: 'p1-secret',
+        body: { refresh_token: 'r1-secret', client_secret: 'c1-secret' },
+        req: { headers: { authorization: 'a1-secret', cookie: 'k1-secret' } },
+        token: 't1-secret',
+      },
+      'structured',
+    );
     const output = lines.join('');
     expect(output).not.toMatch(/p1-secret|r1-secret|c1-secret|a1-secret|k1-secret|t1-secret/);
     expect(output).toContain('[redacted]');

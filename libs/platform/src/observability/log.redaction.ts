@@ -42,7 +42,10 @@ const SCRUBS: Array<[RegExp, string]> = [
   [/\b(bearer|basic|dpop)\s+[\w\-.~+/=]+/gi, `$1 ${REDACTED}`],
   [/-----BEGIN [A-Z ]*KEY-----[\s\S]*?(-----END [A-Z ]*KEY-----|$)/g, REDACTED],
   // key=value and "key":"value" of secret-like names (form bodies, query strings, JSON text).
-  [/\b((?:access_|refresh_|id_|subject_|actor_)?token|password|client_secret|secret|code_verifier|cookie)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi, `$1$2${REDACTED}`],
+  [
+    /\b((?:access_|refresh_|id_|subject_|actor_)?token|password|client_secret|secret|code_verifier|cookie)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
+    `$1$2${REDACTED}`,
+  ],
   // Credentials in URLs.
   [/\/\/[^/\s:@]*:[^/\s@]*@/g, `//${REDACTED}@`],
 ];

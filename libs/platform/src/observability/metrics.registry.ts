@@ -25,7 +25,12 @@ export function createAppRegistry(app: string): Registry {
  * Sets a counter to absolute values read from an in-memory tally at scrape time: the hot path keeps its
  * plain Map increments and only a scrape pays for prom-client.
  */
-export function setCounter<L extends string>(counter: Counter<L>, values: Record<string, number>, label: L = 'kind' as L, extra: Partial<Record<L, string>> = {}): void {
+export function setCounter<L extends string>(
+  counter: Counter<L>,
+  values: Record<string, number>,
+  label: L = 'kind' as L,
+  extra: Partial<Record<L, string>> = {},
+): void {
   counter.reset();
   for (const [name, value] of Object.entries(values)) counter.inc({ ...extra, [label]: name } as Record<L, string>, value);
 }

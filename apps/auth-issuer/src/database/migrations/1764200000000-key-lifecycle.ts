@@ -10,7 +10,9 @@ export class KeyLifecycle1764200000000 implements MigrationInterface {
     await queryRunner.query(`CREATE UNIQUE INDEX signing_keys_one_pending ON signing_keys ((true)) WHERE state = 'pending'`);
     // A removed key keeps no private half, whatever code path removed it.
     await queryRunner.query(`UPDATE signing_keys SET private_key_encrypted = NULL WHERE state = 'removed'`);
-    await queryRunner.query(`ALTER TABLE signing_keys ADD CONSTRAINT signing_keys_removed_without_private CHECK (state <> 'removed' OR private_key_encrypted IS NULL)`);
+    await queryRunner.query(
+      `ALTER TABLE signing_keys ADD CONSTRAINT signing_keys_removed_without_private CHECK (state <> 'removed' OR private_key_encrypted IS NULL)`,
+    );
     await queryRunner.query(`ALTER TABLE signing_keys ADD CONSTRAINT signing_keys_origin CHECK (origin IN ('generated', 'imported'))`);
   }
 

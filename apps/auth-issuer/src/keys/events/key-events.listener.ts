@@ -23,7 +23,12 @@ export class KeyEventsListener implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     // A connection of its own (a subscribed connection can run nothing else) that waits for Redis instead of failing fast;
     // resubscribing after a reconnect is the subscription's, followed by a reload.
-    const connection = createRedisClient(this.config.redis, { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined, autoResubscribe: false });
+    const connection = createRedisClient(this.config.redis, {
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      commandTimeout: undefined,
+      autoResubscribe: false,
+    });
     this.connection = connection;
     this.subscription = new IssuerEventsSubscription(
       connection,
@@ -45,6 +50,8 @@ export class KeyEventsListener implements OnApplicationBootstrap, OnApplicationS
   }
 
   private reload(reason: string): void {
-    this.keys.reload().catch((error: unknown) => this.logger.warn(`key reload after ${reason} failed: ${error instanceof Error ? error.message : String(error)}`));
+    this.keys
+      .reload()
+      .catch((error: unknown) => this.logger.warn(`key reload after ${reason} failed: ${error instanceof Error ? error.message : String(error)}`));
   }
 }

@@ -45,4 +45,3 @@ export class AdminKeysController {
     return this.rotation.revoke(kid, actor(claims));
   }
 }
-

@@ -57,7 +57,8 @@ export class KeyImportService {
         // The next key keeps its publication but waits a full interval behind the imported one.
         if (pending) await this.store.reschedule(manager, pending.kid, later(activationTime(pending, timing), plus(now, timing.rotationIntervalMs)));
       } else {
-        if (pending?.origin === 'imported') throw new IssuerError('conflict', `imported key ${pending.kid} is already pending; revoke it or let it activate first`);
+        if (pending?.origin === 'imported')
+          throw new IssuerError('conflict', `imported key ${pending.kid} is already pending; revoke it or let it activate first`);
         if (pending) {
           await this.store.remove(manager, pending.kid, now);
           done.push({ type: 'key_removed', kid: pending.kid, details: { reason: `superseded by imported key ${kid}` } });

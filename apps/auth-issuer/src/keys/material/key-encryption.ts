@@ -26,7 +26,8 @@ export function decryptPrivateKey(kek: Buffer, kid: string, envelope: string): B
   }
   const [iv, tag, ciphertext] = parts.slice(1).map((part) => Buffer.from(part, 'base64'));
   // Node would accept a truncated tag (down to 4 bytes), turning a forgery into a 2^32 guess: only a full tag is checked.
-  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new FaultError('ERR_KEY_ENVELOPE_IV_OR_TAG_LENGTH', 'private key envelope has a wrong IV or tag length');
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
+    throw new FaultError('ERR_KEY_ENVELOPE_IV_OR_TAG_LENGTH', 'private key envelope has a wrong IV or tag length');
   const decipher = createDecipheriv('aes-256-gcm', kek, iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(Buffer.from(kid, 'utf8'));
   decipher.setAuthTag(tag);

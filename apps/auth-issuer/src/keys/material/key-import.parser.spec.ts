@@ -79,7 +79,12 @@ describe('readImportedKey', () => {
     expect(refusal).toBeInstanceOf(IssuerError);
     const body = (refusal as IssuerError).description;
     expect(body).toEqual(expect.any(String));
-    expect(text.split('\n').slice(1, -2).some((line) => body.includes(line))).toBe(false);
+    expect(
+      text
+        .split('\n')
+        .slice(1, -2)
+        .some((line) => body.includes(line)),
+    ).toBe(false);
   });
 });
 

@@ -66,8 +66,12 @@ export function readImportedKey(request: ImportKeyRequest): ImportedKey {
   const rule = KEY_TYPES[privateKey.asymmetricKeyType ?? ''];
   if (!rule) throw invalid(`${privateKey.asymmetricKeyType} keys are not supported; use RSA, P-256 or Ed25519`);
   const alg = rule(privateKey);
-  for (const [source, named] of [['alg', request.alg], ['JWK alg', jwk?.alg]] as const) {
-    if (named !== undefined && named !== alg) throw invalid(`${source} ${typeof named === 'string' ? named : `(a ${typeof named})`} does not match the key, which signs ${alg}`);
+  for (const [source, named] of [
+    ['alg', request.alg],
+    ['JWK alg', jwk?.alg],
+  ] as const) {
+    if (named !== undefined && named !== alg)
+      throw invalid(`${source} ${typeof named === 'string' ? named : `(a ${typeof named})`} does not match the key, which signs ${alg}`);
   }
   const kid = request.kid ?? (typeof jwk?.kid === 'string' ? jwk.kid : undefined);
   if (kid === undefined) throw new IssuerError('invalid_request', 'kid is required');

@@ -41,7 +41,5 @@ export async function keyPairOf(privateKey: KeyObject, kid: string, alg: Signing
 async function publicJwkOf(publicKey: KeyObject, kid: string, alg: string): Promise<Record<string, unknown>> {
   const jwk = await exportJWK(publicKey);
   const { kty, n, e, crv, x, y } = jwk;
-  return Object.fromEntries(
-    Object.entries({ kty, n, e, crv, x, y, kid, alg, use: 'sig' }).filter(([, v]) => v !== undefined),
-  );
+  return Object.fromEntries(Object.entries({ kty, n, e, crv, x, y, kid, alg, use: 'sig' }).filter(([, v]) => v !== undefined));
 }

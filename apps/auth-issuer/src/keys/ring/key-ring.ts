@@ -19,7 +19,10 @@ export class KeyRing {
   readonly byKid: ReadonlyMap<string, PublishedKey>;
   readonly jwksBody: string;
 
-  constructor(readonly signer: ActiveSigner | undefined, published: SigningKeyEntity[]) {
+  constructor(
+    readonly signer: ActiveSigner | undefined,
+    published: SigningKeyEntity[],
+  ) {
     const keys = published.map((row) => ({
       kid: row.kid,
       alg: row.alg,

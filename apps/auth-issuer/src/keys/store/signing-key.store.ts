@@ -47,7 +47,11 @@ export class SigningKeyStore {
     }
   }
 
-  async insert(manager: EntityManager, pair: GeneratedKeyPair, { state, now, activateAfter = null, origin = 'generated' }: NewKeyRow): Promise<SigningKeyEntity> {
+  async insert(
+    manager: EntityManager,
+    pair: GeneratedKeyPair,
+    { state, now, activateAfter = null, origin = 'generated' }: NewKeyRow,
+  ): Promise<SigningKeyEntity> {
     const der = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
     const row = manager.create(SigningKeyEntity, {
       kid: pair.kid,

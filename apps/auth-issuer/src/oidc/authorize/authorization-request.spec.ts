@@ -1,7 +1,13 @@
 import type { ClientEntity } from '../../clients/client.entity';
 import { requestedClientId, validateAuthorizationRequest } from './authorization-request';
 
-const client = { clientId: 'app', disabled: false, redirectUris: ['https://app.example.com/cb'], allowedScopes: ['orders:read'], firstParty: true } as ClientEntity;
+const client = {
+  clientId: 'app',
+  disabled: false,
+  redirectUris: ['https://app.example.com/cb'],
+  allowedScopes: ['orders:read'],
+  firstParty: true,
+} as ClientEntity;
 const valid = {
   client_id: 'app',
   redirect_uri: 'https://app.example.com/cb',

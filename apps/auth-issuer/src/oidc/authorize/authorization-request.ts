@@ -52,7 +52,8 @@ export function requestedClientId(params: Params): string | null {
 /** Validates a request against its registered client (`client` undefined: none by that id). */
 export function validateAuthorizationRequest(params: Params, client: ClientEntity | undefined): Outcome {
   if (typeof params !== 'object' || params === null) return { kind: 'page', message: 'The request is malformed.' };
-  if (!client || client.disabled || client.redirectUris.length === 0) return { kind: 'page', message: 'The application that sent you here is not registered for sign-in.' };
+  if (!client || client.disabled || client.redirectUris.length === 0)
+    return { kind: 'page', message: 'The application that sent you here is not registered for sign-in.' };
   const redirectUri = single(params, 'redirect_uri');
   if (typeof redirectUri !== 'string' || !matchesRegisteredUri(redirectUri, client.redirectUris)) {
     return { kind: 'page', message: 'The application asked to return to an address it has not registered.' };

@@ -32,13 +32,15 @@ export class AuthorizeController {
     if (outcome.kind === 'page') return this.responder.page(reply, 400, 'Sign-in cannot continue', outcome.message);
     if (outcome.kind === 'redirect') return this.responder.error(reply, outcome.error);
     const authorization = outcome.request;
-    const fail = (error: string, description: string) => this.responder.error(reply, { redirectUri: authorization.redirectUri, state: authorization.state, error, description });
+    const fail = (error: string, description: string) =>
+      this.responder.error(reply, { redirectUri: authorization.redirectUri, state: authorization.state, error, description });
     const session = await this.sessions.current(readCookie(request, SSO_COOKIE));
     const tooOld = session !== undefined && authorization.maxAge !== undefined && Date.now() - session.authTime.getTime() > authorization.maxAge * 1000;
     const mustSignIn = !session || authorization.prompt.login || tooOld;
     if (mustSignIn && authorization.prompt.none) return fail('login_required', 'the user is not signed in at the issuer');
     if (!mustSignIn && session) {
-      if (authorization.prompt.none && (await this.consent.mustAsk(authorization, session))) return fail('consent_required', 'the user has not allowed this application');
+      if (authorization.prompt.none && (await this.consent.mustAsk(authorization, session)))
+        return fail('consent_required', 'the user has not allowed this application');
       return this.consent.continue(request, reply, authorization, session, queryOf(request), 302);
     }
     // The sign-in page receives the request as it came; it validates it again and finishes it itself.

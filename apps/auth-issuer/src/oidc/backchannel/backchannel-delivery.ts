@@ -27,7 +27,8 @@ export async function deliverLogoutToken(uri: string, token: string, delays: rea
       await response.body?.cancel().catch(() => undefined);
       if (response.status >= 200 && response.status < 300) return { ok: true, attempts: attempt };
       reason = `status ${response.status}`;
-      if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) return { ok: false, attempts: attempt, reason };
+      if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429)
+        return { ok: false, attempts: attempt, reason };
     } catch (error) {
       // Only the error's kind: a message could quote the URI, and nothing here may echo the token.
       // (DOMException from an abort is not always an Error instance across realms: read the name only.)

@@ -50,7 +50,9 @@ export class BackChannelLogout implements OnApplicationShutdown {
       [sessions.map((session) => session.id)],
     );
     const subjects = new Map(sessions.map((session) => [session.id, session.subject]));
-    return { done: Promise.all(receivers.map((receiver) => this.track(this.deliver(receiver, subjects.get(receiver.session_id) ?? '')))).then(() => undefined) };
+    return {
+      done: Promise.all(receivers.map((receiver) => this.track(this.deliver(receiver, subjects.get(receiver.session_id) ?? '')))).then(() => undefined),
+    };
   }
 
   /** Ends sessions' notifications without holding the caller longer than the short bound. */
@@ -82,7 +84,12 @@ export class BackChannelLogout implements OnApplicationShutdown {
         return;
       }
       this.logger.warn(`back-channel logout to ${clientId} failed after ${result.attempts} attempt(s): ${result.reason}`);
-      await this.audit.record('backchannel_logout_failed', subject || null, { client_id: clientId, sso_session: receiver.session_id, attempts: result.attempts, reason: result.reason });
+      await this.audit.record('backchannel_logout_failed', subject || null, {
+        client_id: clientId,
+        sso_session: receiver.session_id,
+        attempts: result.attempts,
+        reason: result.reason,
+      });
     } catch (error) {
       this.logger.warn(`back-channel logout to ${clientId} failed: ${error instanceof Error ? error.name : 'error'}`);
     }

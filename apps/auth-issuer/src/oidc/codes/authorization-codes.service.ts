@@ -47,7 +47,10 @@ export class AuthorizationCodesService {
    * made, recorded so a later replay can revoke it. A wrong verifier or redirect URI spends the code too: an
    * intercepted code gets one guess. A code of another client is refused and left alone.
    */
-  async redeem<T>(presented: CodePresentation, mint: (code: AuthorizationCodeEntity, manager: EntityManager) => Promise<{ grantId: string; result: T }>): Promise<Redemption<T>> {
+  async redeem<T>(
+    presented: CodePresentation,
+    mint: (code: AuthorizationCodeEntity, manager: EntityManager) => Promise<{ grantId: string; result: T }>,
+  ): Promise<Redemption<T>> {
     if (!CODE.test(presented.code)) throw new IssuerError('invalid_grant', INVALID);
     return this.dataSource.transaction(async (manager): Promise<Redemption<T>> => {
       const code = await manager.findOne(AuthorizationCodeEntity, { where: { codeHash: hashOf(presented.code) }, lock: { mode: 'pessimistic_write' } });

@@ -32,7 +32,14 @@ export class ConsentGate {
     return this.consents.mustAsk(session.subject, authorization.client, authorization.scopes, authorization.prompt.consent);
   }
 
-  async continue(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, session: SsoSessionEntity, query: string, status: 302 | 303): Promise<void> {
+  async continue(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    authorization: AuthorizationRequest,
+    session: SsoSessionEntity,
+    query: string,
+    status: 302 | 303,
+  ): Promise<void> {
     if (!(await this.mustAsk(authorization, session))) return this.responder.complete(reply, authorization, session, status);
     const cookieValue = this.csrf.cookieValue(readCookie(request, LOGIN_CSRF_COOKIE));
     setCookie(reply, LOGIN_CSRF_COOKIE, cookieValue, LOGIN_CSRF_COOKIE_SECONDS);

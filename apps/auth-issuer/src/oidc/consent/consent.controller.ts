@@ -44,7 +44,11 @@ export class ConsentController {
     if (outcome.kind === 'redirect') return this.responder.error(reply, outcome.error, 303);
     const authorization = outcome.request;
     if (body.decision === 'deny') {
-      return this.responder.error(reply, { redirectUri: authorization.redirectUri, state: authorization.state, error: 'access_denied', description: 'the user denied access' }, 303);
+      return this.responder.error(
+        reply,
+        { redirectUri: authorization.redirectUri, state: authorization.state, error: 'access_denied', description: 'the user denied access' },
+        303,
+      );
     }
     if (body.decision !== 'allow') return this.responder.page(reply, 400, 'Sign-in cannot continue', 'Choose Allow or Deny.');
     if (!authorization.client.firstParty) await this.consents.grant(session.subject, authorization.client.clientId, authorization.scopes);

@@ -39,7 +39,10 @@ export class DemoClientsSeeder implements OnApplicationBootstrap {
           postLogoutRedirectUris: [`${origin}/`],
           firstParty: true,
         })
-        .then(() => true, () => false);
+        .then(
+          () => true,
+          () => false,
+        );
       if (inserted) this.logger.log(`seeded demo client ${demo.clientId}`);
     }
   }

@@ -24,7 +24,9 @@ export class LoginCsrf {
 
   /** `context` binds a form to more than the browser (the consent form: to the SSO session), so one form's token fits no other. */
   tokenFor(cookieValue: string, context = ''): string {
-    return createHmac('sha256', this.key).update(context === '' ? cookieValue : `${cookieValue}\n${context}`, 'utf8').digest('base64url');
+    return createHmac('sha256', this.key)
+      .update(context === '' ? cookieValue : `${cookieValue}\n${context}`, 'utf8')
+      .digest('base64url');
   }
 
   matches(cookieValue: string | undefined, token: unknown, context = ''): boolean {

@@ -95,8 +95,21 @@ export class LoginPageController {
     return undefined;
   }
 
-  private form(reply: FastifyReply, status: number, authorization: AuthorizationRequest, query: string, cookieValue: string, extra: { error?: string; username?: string } = {}): void {
-    const html = renderLoginPage({ action: OIDC_PATHS.login, clientId: authorization.client.clientId, csrf: this.csrf.tokenFor(cookieValue), authorize: query, ...extra });
+  private form(
+    reply: FastifyReply,
+    status: number,
+    authorization: AuthorizationRequest,
+    query: string,
+    cookieValue: string,
+    extra: { error?: string; username?: string } = {},
+  ): void {
+    const html = renderLoginPage({
+      action: OIDC_PATHS.login,
+      clientId: authorization.client.clientId,
+      csrf: this.csrf.tokenFor(cookieValue),
+      authorize: query,
+      ...extra,
+    });
     sendHtml(reply, status, html, authorization.redirectUri);
   }
 }

@@ -18,7 +18,7 @@ interface HintClaims {
   sid?: unknown;
 }
 
-const single = (params: Params, name: string) => (typeof params[name] === 'string' && params[name] !== '' ? (params[name]) : undefined);
+const single = (params: Params, name: string) => (typeof params[name] === 'string' && params[name] !== '' ? params[name] : undefined);
 
 /**
  * OpenID Connect RP-Initiated Logout 1.0. The `id_token_hint` (one of ours, expired or not) names the session

@@ -42,8 +42,17 @@ export class AuthorizationCodeGrant {
   ) {}
 
   async issue(form: GrantForm, client: ClientEntity | undefined): Promise<CodeTokenResponse> {
-    if (!client) throw new IssuerError('invalid_client', 'the authorization_code grant needs a registered client (client authentication, or client_id of a public client)');
-    const presentation = { code: form.require('code'), clientId: client.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') };
+    if (!client)
+      throw new IssuerError(
+        'invalid_client',
+        'the authorization_code grant needs a registered client (client authentication, or client_id of a public client)',
+      );
+    const presentation = {
+      code: form.require('code'),
+      clientId: client.clientId,
+      redirectUri: form.get('redirect_uri'),
+      codeVerifier: form.get('code_verifier'),
+    };
     const outcome = await this.codes.redeem(presentation, (code, manager) => this.mint(code, client, manager));
     if (outcome.kind === 'minted') return outcome.result;
     if (outcome.revokeGrant) {
@@ -78,7 +87,14 @@ export class AuthorizationCodeGrant {
       access = await signAccess(grantId);
     }
     await this.sessions.addGrant(manager, code.sessionId, grantId, client.clientId);
-    const idToken = await this.idTokens.sign({ sub: user.id, clientId: client.clientId, authTime: code.authTime, sessionId: code.sessionId, nonce: code.nonce, accessToken: access.token });
+    const idToken = await this.idTokens.sign({
+      sub: user.id,
+      clientId: client.clientId,
+      authTime: code.authTime,
+      sessionId: code.sessionId,
+      nonce: code.nonce,
+      accessToken: access.token,
+    });
     const result: CodeTokenResponse = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope, id_token: idToken };
     if (refreshToken) result.refresh_token = refreshToken;
     return { grantId, result };

@@ -19,7 +19,9 @@ const AT_HASH: Record<string, string> = { RS256: 'sha256', ES256: 'sha256', EdDS
 
 /** at_hash: base64url of the left half of the access token's hash. */
 export function atHash(accessToken: string, alg: string): string {
-  const digest = createHash(AT_HASH[alg] ?? 'sha256').update(accessToken, 'ascii').digest();
+  const digest = createHash(AT_HASH[alg] ?? 'sha256')
+    .update(accessToken, 'ascii')
+    .digest();
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 

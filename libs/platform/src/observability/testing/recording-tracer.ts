@@ -1,4 +1,16 @@
-import { type Attributes, type AttributeValue, context, type Context, type Span, type SpanContext, type SpanOptions, type SpanStatus, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type AttributeValue,
+  context,
+  type Context,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+  type SpanStatus,
+  trace,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api';
 
 /** A finished span as the recording provider saw it. */
 export interface RecordedSpan {
@@ -72,13 +84,13 @@ export class RecordingTracerProvider implements TracerProvider {
     };
     return {
       startSpan: (name: string, options?: SpanOptions) => start(name, options),
-      startActiveSpan: (<F extends (span: Span) => unknown>(name: string, ...args: unknown[]): ReturnType<F> => {
+      startActiveSpan: <F extends (span: Span) => unknown>(name: string, ...args: unknown[]): ReturnType<F> => {
         const fn = args[args.length - 1] as F;
         const options = (args.length > 1 ? args[0] : {}) as SpanOptions;
         const parent = (args.length > 2 ? args[1] : context.active()) as Context;
         const span = start(name, options);
         return context.with(trace.setSpan(parent, span), () => fn(span)) as ReturnType<F>;
-      }),
+      },
     };
   }
 }
