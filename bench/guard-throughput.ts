@@ -35,7 +35,7 @@ async function startServer(mode: 'ours' | 'peer', adapter: 'fastify' | 'express'
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<string>((resolve, reject) => {
-    child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
     child.once('exit', (code) => reject(new Error(`${mode}/${adapter} server exited (${code})`)));
   });
   return { url: `http://127.0.0.1:${port}`, child };

@@ -23,7 +23,7 @@ const TYPES: ReadonlySet<string> = new Set<AuditEventType>([
   'user_created',
   'admin_action',
 ]);
-export const AUDIT_PAGE_MAX = 200;
+const AUDIT_PAGE_MAX = 200;
 const ALLOWED = new Set(['limit', 'type', 'before']);
 
 /** `?limit=1..200&type=<event>&before=<id>`, each at most once; anything else is a 400 naming the parameter. */

@@ -8,7 +8,7 @@ import { CONSOLE_SCRIPT } from './console.script';
  * Scripts and styles from this origin only (no inline code, so an injected string cannot run); data only
  * from this origin; never framed (clickjacking a rotate or revoke button); no referrer leaves the page.
  */
-export const CONSOLE_CSP =
+const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 function send(reply: FastifyReply, type: string, body: string): string {

@@ -2,7 +2,7 @@ import { activationTime, pendingInOrder, removalTime } from '../keys/lifecycle/k
 import { KeyTiming, plus } from '../keys/lifecycle/key-timing';
 import type { SigningKeyEntity } from '../keys/store/signing-key.entity';
 
-export type TimelineEvent = 'created' | 'activate_after' | 'activated' | 'retired' | 'remove_after' | 'removed' | 'revoked' | 'rotation_due';
+type TimelineEvent = 'created' | 'activate_after' | 'activated' | 'retired' | 'remove_after' | 'removed' | 'revoked' | 'rotation_due';
 
 /** One key's life as dates (ISO strings), and the next thing the scheduler will do to it. */
 export interface KeyTimelineEntry {

@@ -53,8 +53,9 @@ export class RevocationWriter {
   private async writeAndAnnounce(key: string, ttl: number, value: string, event: IssuerEvent): Promise<void> {
     await this.guarded(async () => {
       const replies = await this.redis.multi().setex(key, ttl, value).publish(this.keys.events, encodeIssuerEvent(event)).exec();
-      const failed = (replies ?? [[new Error('transaction discarded')]]).find(([error]) => error);
-      if (failed) throw failed[0];
+      if (!replies) throw new Error('revocation transaction discarded');
+      const failed = replies.find(([error]) => error)?.[0];
+      if (failed) throw failed;
     });
   }
 

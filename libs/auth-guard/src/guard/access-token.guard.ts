@@ -5,7 +5,7 @@ import { RESOLVED_OPTIONS } from '../auth-guard.constants';
 import type { ResolvedGuardOptions } from '../auth-guard.module-definition';
 import { realmOf } from '../auth-guard.options.resolve';
 import { DELEGATION_RULE, IS_PUBLIC, REQUIRED_ROLES, REQUIRED_SCOPES, REVOCATION_FAIL_OPEN } from '../decorators/metadata.keys';
-import { extractRequestToken } from '../http/request-token';
+import { extractRequestToken, type TokenBearingRequest } from '../http/request-token';
 import { attachClaims, claimsOf } from '../rpc/connection-claims';
 import { extractRpcToken } from '../rpc/rpc-token';
 import { RevocationChecker } from '../revocation/revocation.checker';
@@ -15,7 +15,8 @@ import { accessShortfall, DelegationRule } from './access-rules';
 import { GuardMetrics } from './guard.metrics';
 import { httpRefuser, messageRefuser, Refuser } from './refuser';
 
-type Targets = [Function, Function];
+/** The handler and its controller class, where route metadata sits (as Reflector takes them). */
+type Targets = Parameters<Reflector['getAllAndOverride']>[1];
 
 /**
  * Global and deny-by-default: every route, @MessagePattern/@EventPattern handler and gateway message needs a valid,
@@ -44,11 +45,11 @@ export class AccessTokenGuard implements CanActivate {
     const token = kind === 'rpc' ? extractRpcToken(context.getArgs()) : undefined;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     if (kind === 'rpc') {
-      const carrier = context.switchToRpc().getContext();
+      const carrier = context.switchToRpc().getContext<unknown>();
       return this.admit(token, (claims) => attachClaims(carrier, claims), messageRefuser(isGrpc(context) ? 'grpc' : 'rpc'), targets);
     }
     if (kind === 'ws') return this.admitConnection(context, targets);
-    const request = context.switchToHttp().getRequest();
+    const request = context.switchToHttp().getRequest<TokenBearingRequest & { user?: AccessTokenClaims }>();
     return this.admit(
       extractRequestToken(request, this.options.cookie),
       (claims) => (request.user = claims),
@@ -136,4 +137,4 @@ export class AccessTokenGuard implements CanActivate {
 
 /** Nest's gRPC server calls handlers with (request, metadata, call); other transports with (data, context). */
 const isGrpc = (context: ExecutionContext): boolean =>
-  context.getArgs().length >= 3 && typeof (context.getArgByIndex(1) as { getMap?: unknown })?.getMap === 'function';
+  context.getArgs().length >= 3 && typeof context.getArgByIndex<{ getMap?: unknown } | undefined>(1)?.getMap === 'function';

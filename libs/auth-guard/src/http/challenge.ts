@@ -4,7 +4,7 @@ import { bearerChallenge as challenge } from './refusal';
 type AnyResponse = { setHeader?: (n: string, v: string) => unknown; header?: (n: string, v: string) => unknown };
 
 /** Sets a header on an Express response or a Fastify reply. */
-export function setHeader(response: AnyResponse, name: string, value: string): void {
+function setHeader(response: AnyResponse, name: string, value: string): void {
   if (typeof response.setHeader === 'function') response.setHeader(name, value);
   else response.header?.(name, value);
 }

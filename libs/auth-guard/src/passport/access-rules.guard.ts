@@ -24,7 +24,7 @@ export class AccessRulesGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
-    const claims: AccessTokenClaims = context.switchToHttp().getRequest().user;
+    const claims = context.switchToHttp().getRequest<{ user: AccessTokenClaims }>().user;
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
     const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets);
     const delegation = this.reflector.getAllAndOverride<DelegationRule | undefined>(DELEGATION_RULE, targets);

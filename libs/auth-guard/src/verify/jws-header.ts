@@ -16,7 +16,7 @@ const ALLOWED_MEMBERS = new Set(['alg', 'typ', 'kid']);
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
 
 /** Longest string the format check accepts; longer tokens are malformed without running the regex. */
-export const MAX_TOKEN_LENGTH = 4096 + 16384 + 1024 + 2;
+const MAX_TOKEN_LENGTH = 4096 + 16384 + 1024 + 2;
 
 /** Parses and checks the protected header before any key lookup; never trusts it beyond these checks. */
 export function readAccessTokenHeader(token: string): AccessTokenHeader {

@@ -1,5 +1,6 @@
 import type { RedisClient } from '@app/platform';
 import type { IncomingMessage } from 'node:http';
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { AccessTokenClaims } from '@app/contract';
@@ -51,7 +52,7 @@ export class AuthenticatedWsAdapter extends WsAdapter {
     this.redis = app.get(REVOCATION_REDIS, { strict: false });
   }
 
-  override create(port: number, options: Record<string, any> = {}): any {
+  override create(port: number, options: Parameters<WsAdapter['create']>[1] = {}): ReturnType<WsAdapter['create']> {
     if (!this.watch) {
       // Revocation push needs Redis; without it (no revocation configured) connections still close at exp.
       const subscriber = this.redis?.duplicate() ?? null;
@@ -65,8 +66,8 @@ export class AuthenticatedWsAdapter extends WsAdapter {
     });
   }
 
-  override bindClientConnect(server: any, callback: (client: any, request: IncomingMessage) => void): void {
-    server.on('connection', (client: WatchedSocket, request: IncomingMessage) => {
+  override bindClientConnect(server: WebSocketServer, callback: (client: WebSocket, request: IncomingMessage) => void): void {
+    server.on('connection', (client: WebSocket & WatchedSocket, request: IncomingMessage) => {
       const admitted = this.admitted.get(request);
       // Every upgrade passes verifyClient first; a connection without a record did not (e.g. a server built elsewhere).
       if (!admitted) return client.close(POLICY_VIOLATION, 'unauthenticated');
@@ -112,7 +113,7 @@ export class AuthenticatedWsAdapter extends WsAdapter {
  * Nest's exception filter reports a refused message with `client.emit('exception', …)`, which on a raw ws socket is a
  * local event no peer ever sees; send it as the `{ event: 'exception', data }` frame platform-ws clients read.
  */
-function forwardExceptions(client: any): void {
+function forwardExceptions(client: WebSocket): void {
   client.on('exception', (data: unknown) => {
     if (client.readyState === 1) client.send(JSON.stringify({ event: 'exception', data }));
   });
@@ -121,7 +122,8 @@ function forwardExceptions(client: any): void {
 /** The verified token's header `kid`, to close its connections if the key is revoked. */
 function kidOf(token: string): string | undefined {
   try {
-    const kid = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')).kid;
+    const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')) as { kid?: unknown } | null;
+    const kid = header?.kid;
     return typeof kid === 'string' ? kid : undefined;
   } catch {
     return undefined;

@@ -1,7 +1,7 @@
 /** One attempt's bound; an RP that does not answer in time is retried, then given up on. */
-export const ATTEMPT_TIMEOUT_MS = 2000;
+const ATTEMPT_TIMEOUT_MS = 2000;
 /** Waits before the 2nd and 3rd attempts. */
-export const RETRY_DELAYS_MS = [300, 1200];
+const RETRY_DELAYS_MS = [300, 1200];
 
 export type DeliveryResult = { ok: true; attempts: number } | { ok: false; attempts: number; reason: string };
 

@@ -6,7 +6,7 @@ import { deliverLogoutToken } from './backchannel-delivery';
 import { LogoutTokenSigner } from './logout-token.signer';
 
 /** The longest a logout response waits for the deliveries it started; they go on in the background after. */
-export const LOGOUT_RESPONSE_WAIT_MS = 1000;
+const LOGOUT_RESPONSE_WAIT_MS = 1000;
 /** How long a shutdown waits for deliveries still under way. */
 const SHUTDOWN_WAIT_MS = 3000;
 

@@ -6,10 +6,10 @@ import { IssuerError } from '../../errors/issuer.error';
 import { SigningKeysService } from '../../keys/ring/signing-keys.service';
 
 /** The one event a logout token carries (OpenID Back-Channel Logout 1.0 §2.4). */
-export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 /** Long enough for the retries, short enough that a captured token is soon worthless. */
-export const LOGOUT_TOKEN_TTL_SECONDS = 120;
+const LOGOUT_TOKEN_TTL_SECONDS = 120;
 
 /**
  * Signs logout tokens with the ring's active key (the JWKS verifies them like ID tokens). `typ: logout+jwt`

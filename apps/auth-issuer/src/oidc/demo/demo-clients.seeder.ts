@@ -6,7 +6,7 @@ import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
 import { PasswordHasher } from '../../users/password.hasher';
 
 /** The contract's demo sign-in clients: first-party, for the demo services; never created in production. */
-export const DEMO_CODE_FLOW_CLIENTS = [
+const DEMO_CODE_FLOW_CLIENTS = [
   { clientId: 'demo-spa', clientType: 'public', secret: null, port: 4180 },
   { clientId: 'demo-portal', clientType: 'confidential', secret: 'demo-portal-secret', port: 4181 },
 ] as const;

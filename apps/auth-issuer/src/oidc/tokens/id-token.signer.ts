@@ -18,7 +18,7 @@ export interface IdTokenContent {
 const AT_HASH: Record<string, string> = { RS256: 'sha256', ES256: 'sha256', EdDSA: 'sha512' };
 
 /** at_hash: base64url of the left half of the access token's hash. */
-export function atHash(accessToken: string, alg: string): string {
+function atHash(accessToken: string, alg: string): string {
   const digest = createHash(AT_HASH[alg] ?? 'sha256')
     .update(accessToken, 'ascii')
     .digest();
