@@ -1,4 +1,4 @@
-import type { RedisClient } from '@app/platform';
+import { FaultError, type RedisClient } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { encodeIssuerEvent, IssuerEvent, redisKeys, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
@@ -53,7 +53,7 @@ export class RevocationWriter {
   private async writeAndAnnounce(key: string, ttl: number, value: string, event: IssuerEvent): Promise<void> {
     await this.guarded(async () => {
       const replies = await this.redis.multi().setex(key, ttl, value).publish(this.keys.events, encodeIssuerEvent(event)).exec();
-      if (!replies) throw new Error('revocation transaction discarded');
+      if (!replies) throw new FaultError('ERR_INTERNAL', 'revocation transaction discarded');
       const failed = replies.find(([error]) => error)?.[0];
       if (failed) throw failed;
     });
