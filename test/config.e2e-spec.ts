@@ -24,6 +24,10 @@ const cases: [app: string, env: Record<string, string | undefined>, variable: st
   ['auth-issuer', { KEY_ENCRYPTION_KEY: 'too-short' }, 'KEY_ENCRYPTION_KEY'],
   ['auth-issuer', { SIGNING_ALG: 'HS256' }, 'SIGNING_ALG'],
   ['auth-issuer', { PORT: '70000' }, 'PORT'],
+  ['auth-issuer', { DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
+  ['auth-issuer', { DATABASE_STATEMENT_TIMEOUT_MS: '5s' }, 'DATABASE_STATEMENT_TIMEOUT_MS'],
+  ['auth-issuer', { DATABASE_SSL: 'on' }, 'DATABASE_SSL'],
+  ['auth-issuer', { DATABASE_SSL: 'verify-full', DATABASE_SSL_CA: '/nonexistent/ca.pem' }, 'DATABASE_SSL_CA'],
   // A service audience equal to the issuer's own would put the admin API into every user token.
   ['auth-issuer', { ISSUER_URL: 'http://issuer.test', ACCESS_TOKEN_AUDIENCES: 'orders-api,http://issuer.test/admin' }, 'ACCESS_TOKEN_AUDIENCES'],
   ['auth-issuer', { ISSUER_URL: 'http://issuer.test', ACCESS_TOKEN_AUDIENCES: 'http://issuer.test/' }, 'ACCESS_TOKEN_AUDIENCES'],

@@ -22,7 +22,7 @@ export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverr
   const config = loadIssuerConfig(env);
   const edge = { trustProxy: readTrustProxy(env), corsOrigins: readCorsOrigins(env), logLevel: readLogLevel(env), name: 'auth-issuer' };
   const metricsConfig = readMetricsConfig(env);
-  await runMigrations(config.databaseUrl);
+  await runMigrations(config.databaseUrl, config.database);
   const registry = createAppRegistry('auth-issuer');
   const app = await createHttpApp(IssuerModule.forConfig(config, overrides, registry), edge);
   exportGuardMetrics(registry, app.get(GuardMetrics));

@@ -7,6 +7,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { ClientsService } from '../clients/clients.service';
 import { runMigrations } from '../database/run-migrations';
 import { typeOrmOptions } from '../database/typeorm.options';
+import { loadDatabaseConnectionConfig } from '../config/database.config';
 import { IssuerError } from '../errors/issuer.error';
 import { ClientSecretHasher } from '../clients/client-secret.hasher';
 import { PasswordHasher } from '../users/password.hasher';
@@ -81,10 +82,11 @@ export async function clientsCreate(args: string[], env: NodeJS.ProcessEnv, io: 
     const isPublic = parsed.type === 'public';
     if (isPublic && parsed.secretFromStdin) throw new IssuerError('invalid_request', 'a public client has no secret');
     const secret = isPublic ? undefined : parsed.secretFromStdin ? (await io.readStdin()).replace(/\r?\n$/, '') : randomBytes(32).toString('base64url');
+    const connection = loadDatabaseConnectionConfig(env);
     database = await openCliDatabase(env);
     const url = database.url;
-    await runMigrations(url);
-    dataSource = await new DataSource({ ...typeOrmOptions(url), logging: ['error'] }).initialize();
+    await runMigrations(url, connection);
+    dataSource = await new DataSource({ ...typeOrmOptions(url, connection), logging: ['error'] }).initialize();
     Logger.overrideLogger(['error', 'warn']);
     // No KEY_ENCRYPTION_KEY here: a generated secret is stored with argon2id and the issuer moves it to its keyed hash on first use.
     const clients = new ClientsService(dataSource, new ClientSecretHasher(new PasswordHasher()), new AuditLog(dataSource));

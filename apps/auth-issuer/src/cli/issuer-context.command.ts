@@ -30,7 +30,7 @@ export function issuerContextCommand(command: ContextCommand) {
       loadIssuerConfig({ ...withRedis, DATABASE_URL: env.DATABASE_URL?.trim() || 'postgres://validating' });
       database = await openCliDatabase(env);
       const config = loadIssuerConfig({ ...withRedis, DATABASE_URL: database.url });
-      await runMigrations(config.databaseUrl);
+      await runMigrations(config.databaseUrl, config.database);
       const app = await NestFactory.createApplicationContext(CliModule.forConfig(config), { logger: ['error', 'warn'], abortOnError: false });
       try {
         if (redisEnv) await redisReady(app.get<RedisClient>(ISSUER_REDIS));

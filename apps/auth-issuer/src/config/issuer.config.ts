@@ -12,6 +12,7 @@ import {
   readUrl,
   RedisTopology,
 } from '@app/platform';
+import { DatabaseConnectionConfig, loadDatabaseConnectionConfig } from './database.config';
 import { resolveKeyEncryptionKey } from './key-encryption-key';
 import { KeyLifecycleConfig, loadKeyLifecycleConfig } from './key-lifecycle.config';
 import { LoginProtectionConfig, loadLoginProtectionConfig } from '../throttle/login-protection.config';
@@ -28,6 +29,8 @@ export interface IssuerConfig {
   port: number;
   issuerUrl: string;
   databaseUrl: string;
+  /** DATABASE_POOL_SIZE, DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_SSL (+ DATABASE_SSL_CA). */
+  database: DatabaseConnectionConfig;
   /** REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS + REDIS_SENTINEL_NAME. */
   redis: RedisTopology;
   redisPrefix: string;
@@ -73,6 +76,7 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
     port: readPort(env, 'PORT', 3000),
     issuerUrl,
     databaseUrl: readUrl(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
+    database: loadDatabaseConnectionConfig(env),
     redis: readRedisTopology(env),
     redisPrefix: readRedisPrefix(env),
     accessTokenTtl,

@@ -26,7 +26,7 @@ export class IssuerCoreModule implements OnApplicationShutdown {
   constructor(@Inject(ISSUER_REDIS) private readonly redis: RedisClient) {}
 
   static forConfig(config: IssuerConfig, options: IssuerCoreOptions = {}): DynamicModule {
-    const database = typeOrmOptions(config.databaseUrl);
+    const database = typeOrmOptions(config.databaseUrl, config.database);
     return {
       module: IssuerCoreModule,
       global: true,

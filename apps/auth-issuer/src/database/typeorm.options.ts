@@ -1,4 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
+import { DatabaseConnectionConfig, DEFAULT_DATABASE_CONNECTION, pgSslOption } from '../config/database.config';
 import { UserEntity } from '../users/user.entity';
 import { SigningKeyEntity } from '../keys/store/signing-key.entity';
 import { RefreshTokenEntity } from '../refresh/refresh-token.entity';
@@ -43,7 +44,7 @@ const MIGRATIONS = [
 ];
 
 /** Schema changes only through committed migrations, run at start; never synchronize. */
-export function typeOrmOptions(databaseUrl: string): DataSourceOptions {
+export function typeOrmOptions(databaseUrl: string, connection: DatabaseConnectionConfig = DEFAULT_DATABASE_CONNECTION): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -54,9 +55,17 @@ export function typeOrmOptions(databaseUrl: string): DataSourceOptions {
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error', 'migration'],
+    ssl: pgSslOption(connection),
     // Bounded waits so a stalled database yields a 503, not a hung request. A session whose client vanished
     // without a word (a partition ate its FIN) is ended by the server after 10 s idle in a transaction, instead
-    // of holding its locks (the cluster-wide key lock among them) until TCP keepalive, hours later.
-    extra: { max: 10, connectionTimeoutMillis: 3000, statement_timeout: 5000, query_timeout: 6000, idle_in_transaction_session_timeout: 10_000 },
+    // of holding its locks (the cluster-wide key lock among them) until TCP keepalive, hours later. The client-side
+    // query timeout trails the server's statement timeout, so the server's cleaner cancel normally wins.
+    extra: {
+      max: connection.poolSize,
+      connectionTimeoutMillis: 3000,
+      statement_timeout: connection.statementTimeoutMs,
+      query_timeout: connection.statementTimeoutMs + 1000,
+      idle_in_transaction_session_timeout: 10_000,
+    },
   };
 }
