@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, readEnum, readInt, readOptional } from '@app/platform';
 
-export const DATABASE_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
-export type DatabaseSslMode = (typeof DATABASE_SSL_MODES)[number];
+const DATABASE_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
+type DatabaseSslMode = (typeof DATABASE_SSL_MODES)[number];
 
 /** How the issuer connects to PostgreSQL, beyond DATABASE_URL: pool, per-statement bound, TLS. */
 export interface DatabaseConnectionConfig {
