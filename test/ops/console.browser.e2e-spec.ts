@@ -23,7 +23,8 @@ describe('operator console in a browser', () => {
   });
 
   it('signs in, draws the key timeline, rotates after a confirmation and shows the new active key, with no CSP violation', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+    const context = await browser.newContext({ viewport: { width: 1200, height: 1000 } });
+    const page = await context.newPage();
     const problems: string[] = [];
     // Console errors (CSP violations are reported there) and failed responses; the browser's own favicon probe aside.
     page.on('console', (message) => message.type() === 'error' && !/status of 404/.test(message.text()) && problems.push(message.text()));
@@ -32,11 +33,15 @@ describe('operator console in a browser', () => {
       (response) => response.status() >= 400 && !response.url().endsWith('/favicon.ico') && problems.push(`${response.status()} ${response.url()}`),
     );
     page.on('pageerror', (error) => problems.push(error.message));
+    // The console signs in through the issuer's own code flow: its button leads to the issuer's sign-in page.
     await page.goto(`${system.issuerUrl}/console`);
+    await page.click('#sign-in-form button[type=submit]');
+    await page.waitForURL(`${system.issuerUrl}/oidc/login?**`);
     await page.fill('input[name=username]', 'admin');
     await page.fill('input[name=password]', 'admin-password');
     await page.click('button[type=submit]');
     await page.waitForSelector('#timeline svg rect');
+    expect(await page.textContent('#who')).toBe('admin');
     // Page-side code as strings: the test compiles without the DOM library.
     const rows = () =>
       page.evaluate<string[][]>(
@@ -46,7 +51,7 @@ describe('operator console in a browser', () => {
     const activeBefore = before.find((row) => row[2] === 'active')![0];
     const pendingBefore = before.find((row) => row[2] === 'pending')![0];
     expect(await page.locator('#events tbody tr').count()).toBeGreaterThan(0);
-    // The token is nowhere but in the script's memory.
+    // The token is nowhere but in the script's memory; the code left the address bar and the round-trip state is gone.
     expect(await page.evaluate('[sessionStorage.length, localStorage.length, document.cookie, location.href]')).toEqual([
       0,
       0,
@@ -69,5 +74,28 @@ describe('operator console in a browser', () => {
     mkdirSync(dirname(shot), { recursive: true });
     await page.screenshot({ path: shot, fullPage: true });
     expect(problems).toEqual([]);
+
+    // Single sign-on: a new tab signs in without the password form.
+    const again = await context.newPage();
+    await again.goto(`${system.issuerUrl}/console`);
+    await again.click('#sign-in-form button[type=submit]');
+    await again.waitForSelector('#timeline svg rect');
+    expect(await again.locator('input[name=password]').count()).toBe(0);
+    await context.close();
+  });
+
+  it('a user without role admin is told so and holds no token', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${system.issuerUrl}/console`);
+    await page.click('#sign-in-form button[type=submit]');
+    await page.waitForURL(`${system.issuerUrl}/oidc/login?**`);
+    await page.fill('input[name=username]', 'alice');
+    await page.fill('input[name=password]', 'alice-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#sign-in-error:has-text("Not an admin")');
+    expect(await page.isHidden('#dashboard')).toBe(true);
+    expect(await page.evaluate('[sessionStorage.length, location.href]')).toEqual([0, `${system.issuerUrl}/console`]);
+    await context.close();
   });
 });

@@ -34,8 +34,14 @@ describe('operator console', () => {
     expect(html.match(/<script/g)).toHaveLength(1);
     expect(html).not.toMatch(/\son[a-z]+=|javascript:|style=/i);
     const script = (await call('GET', `${system.issuerUrl}/console/console.js`)).text;
-    // The token stays in memory: never written to storage or put in a URL.
-    expect(script).not.toMatch(/localStorage|sessionStorage|document\.cookie|innerHTML|[?&]access_token=/);
+    // The token stays in memory: never written to storage or put in a URL. sessionStorage holds only the code
+    // flow's round-trip values (verifier, state, nonce), written in one place.
+    expect(script).not.toMatch(/localStorage|document\.cookie|innerHTML|[?&]access_token=/);
+    expect(script.match(/sessionStorage\.setItem\([^;]*;/g)).toEqual(['sessionStorage.setItem(FLOW_KEY, JSON.stringify(flow));']);
+    // The callback is the same page under the same policy.
+    const callback = await call('GET', `${system.issuerUrl}/console/callback?code=x&state=y`);
+    expect(callback.text).toBe(html);
+    expect(callback.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
   describe.each([

@@ -1,6 +1,7 @@
 import { FIRST_PARTY_CLIENT_ID } from '@app/contract';
 import { IssuerError } from '../errors/issuer.error';
 import type { ClientType } from './client.entity';
+import { OPERATOR_CONSOLE_CLIENT_ID } from './operator-console.client';
 import { isValidRedirectUri } from './redirect-uri.rules';
 
 /** Client ids: short, URL- and header-safe. */
@@ -72,6 +73,7 @@ export interface NewClient {
 export function assertValidNewClient(client: NewClient, reservedAudiences: readonly string[]): void {
   const { clientId, secret, scopes, audiences } = client;
   if (clientId === FIRST_PARTY_CLIENT_ID) throw new IssuerError('invalid_request', `client id ${FIRST_PARTY_CLIENT_ID} is reserved for user sessions`);
+  if (clientId === OPERATOR_CONSOLE_CLIENT_ID) throw new IssuerError('invalid_request', `client id ${OPERATOR_CONSOLE_CLIENT_ID} is the issuer's own console`);
   if (!isValidClientId(clientId)) throw new IssuerError('invalid_request', 'client id must be 1-64 of A-Z a-z 0-9 . _ - and not UUID-shaped');
   assertValidCodeFlow(client);
   if (secret === undefined) {

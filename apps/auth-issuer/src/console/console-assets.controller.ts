@@ -20,11 +20,12 @@ function send(reply: FastifyReply, type: string, body: string): string {
   return body;
 }
 
-/** GET /console: the operator console's static page, script and style sheet (public: the data behind them is not). */
+/** GET /console (and /console/callback): the operator console's static page, script and style sheet (public: the data behind them is not). */
 @Public()
 @Controller('console')
 export class ConsoleAssetsController {
-  @Get()
+  /** The page, also as the code flow's redirect URI (its script reads the authorization response from the query). */
+  @Get(['', 'callback'])
   page(@Res({ passthrough: true }) reply: FastifyReply): string {
     return send(reply, 'text/html; charset=utf-8', CONSOLE_HTML);
   }

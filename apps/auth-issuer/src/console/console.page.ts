@@ -18,13 +18,11 @@ export const CONSOLE_HTML = `<!doctype html>
 <main>
   <section id="sign-in">
     <h2>Sign in</h2>
-    <form id="sign-in-form" autocomplete="on">
-      <label>Username <input name="username" autocomplete="username" required maxlength="256"></label>
-      <label>Password <input name="password" type="password" autocomplete="current-password" required maxlength="1024"></label>
-      <button type="submit">Sign in</button>
+    <form id="sign-in-form">
+      <button type="submit">Sign in with the issuer</button>
     </form>
     <p id="sign-in-error" role="alert"></p>
-    <p class="note">Role admin. The console holds a five-minute admin-audience token in this tab's memory only.</p>
+    <p class="note">Role admin. Signs in through the issuer's sign-in page (no password prompt while your issuer session lasts); the console holds a five-minute admin-audience token in this tab's memory only.</p>
   </section>
   <section id="dashboard" hidden>
     <div class="actions">

@@ -16,23 +16,92 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
   function cell(row, text, cls) { var td = row.insertCell(); td.textContent = text == null ? '' : String(text); if (cls) td.className = cls; return td; }
   function say(text, isError) { var s = byId('status'); s.textContent = text; s.className = isError ? 'error' : ''; }
 
-  // Sign-in seam: the admin-audience password login (README, "resource": <issuer>/admin) until the issuer's
-  // OpenID Connect code flow exists (issue 11); replace signIn with that flow, keep the { token, expiresAt } shape.
-  function signIn(username, password) {
-    return fetch('/.well-known/openid-configuration').then(function (r) { return r.json(); }).then(function (meta) {
-      return fetch('/auth/login', {
+  // Sign-in: the issuer's own OpenID Connect code flow with PKCE S256 as the built-in public client
+  // operator-console, whose only audience is the admin API (RFC 8707 resource). An operator already signed in at
+  // the issuer comes straight back (single sign-on). Verifier, state and nonce sit in sessionStorage for the round
+  // trip only; the token never leaves this closure.
+  var CLIENT_ID = 'operator-console';
+  var FLOW_KEY = 'operator-console.sign-in';
+  var NOT_ADMIN = 'Not an admin: this account lacks the admin role.';
+
+  function b64url(bytes) {
+    var text = '';
+    for (var i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+    return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+  function randomValue() { return b64url(crypto.getRandomValues(new Uint8Array(32))); }
+  function discovery() {
+    return fetch('/.well-known/openid-configuration', { credentials: 'omit', cache: 'no-store' }).then(function (r) {
+      if (!r.ok) throw new Error('The issuer is unavailable: try again.');
+      return r.json();
+    });
+  }
+  function callbackUri(meta) { return meta.issuer + '/console/callback'; }
+  function claimsOf(jwt) {
+    var part = String(jwt || '').split('.')[1] || '';
+    var padded = part.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((part.length + 3) % 4);
+    return JSON.parse(decodeURIComponent(Array.prototype.map.call(atob(padded), function (c) { return '%' + ('0' + c.charCodeAt(0).toString(16)).slice(-2); }).join('')));
+  }
+
+  function startSignIn() {
+    return discovery().then(function (meta) {
+      var flow = { verifier: randomValue(), state: randomValue(), nonce: randomValue() };
+      return crypto.subtle.digest('SHA-256', new TextEncoder().encode(flow.verifier)).then(function (digest) {
+        sessionStorage.setItem(FLOW_KEY, JSON.stringify(flow));
+        var query = new URLSearchParams({
+          client_id: CLIENT_ID,
+          redirect_uri: callbackUri(meta),
+          response_type: 'code',
+          scope: 'openid profile',
+          state: flow.state,
+          nonce: flow.nonce,
+          code_challenge: b64url(new Uint8Array(digest)),
+          code_challenge_method: 'S256',
+          resource: meta.issuer + '/admin'
+        });
+        location.assign(meta.authorization_endpoint + '?' + query.toString());
+      });
+    });
+  }
+
+  // The authorization response at /console/callback: checked against this tab's state, then redeemed once.
+  function finishSignIn(params) {
+    var flow = null;
+    try { flow = JSON.parse(sessionStorage.getItem(FLOW_KEY) || 'null'); } catch (e) { flow = null; }
+    sessionStorage.removeItem(FLOW_KEY);
+    history.replaceState(null, '', '/console');
+    if (!flow || !params.get('state') || params.get('state') !== flow.state) return Promise.reject(new Error('That sign-in was not started in this tab: sign in again.'));
+    if (params.get('error') === 'access_denied') return Promise.reject(new Error(NOT_ADMIN));
+    if (params.get('error') || !params.get('code')) return Promise.reject(new Error('Sign-in refused.'));
+    var meta;
+    return discovery().then(function (m) {
+      meta = m;
+      if (params.get('iss') !== meta.issuer) throw new Error('Sign-in refused: the response came from another issuer.');
+      return fetch(meta.token_endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: username, password: password, resource: meta.issuer + '/admin' }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: params.get('code'),
+          redirect_uri: callbackUri(meta),
+          client_id: CLIENT_ID,
+          code_verifier: flow.verifier
+        }).toString(),
         credentials: 'omit',
         cache: 'no-store'
       });
     }).then(function (r) {
-      if (r.status === 429) throw new Error('Too many attempts: wait, then try again.');
-      if (!r.ok) throw new Error('Sign-in refused.');
-      return r.json();
-    }).then(function (body) {
-      return { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+      return r.json().catch(function () { return {}; }).then(function (body) {
+        if (r.status === 429) throw new Error('Too many attempts: wait, then try again.');
+        if (!r.ok) throw new Error(body.error === 'invalid_target' ? NOT_ADMIN : 'Sign-in refused.');
+        var id = claimsOf(body.id_token);
+        if (id.nonce !== flow.nonce || id.iss !== meta.issuer) throw new Error('Sign-in refused: the ID token does not belong to this sign-in.');
+        var signed = { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000, who: id.sub };
+        // The name to show comes from UserInfo (profile scope); the subject id does if that fails.
+        return fetch(meta.userinfo_endpoint, { headers: { authorization: 'Bearer ' + signed.token }, credentials: 'omit', cache: 'no-store' })
+          .then(function (u) { return u.ok ? u.json() : {}; })
+          .then(function (info) { signed.who = info.preferred_username || signed.who; return signed; }, function () { return signed; });
+      });
     });
   }
 
@@ -203,26 +272,28 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
     }).catch(function (error) { if (session) say(error.message, true); });
   }
 
+  function signedIn(s) {
+    session = s;
+    byId('sign-in').hidden = true;
+    byId('dashboard').hidden = false;
+    byId('sign-out').hidden = false;
+    byId('who').textContent = s.who;
+    timer = setInterval(load, 15000);
+    return load();
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     byId('sign-in-form').addEventListener('submit', function (event) {
       event.preventDefault();
-      var form = event.target;
-      var username = form.elements.username.value, password = form.elements.password.value;
-      form.elements.password.value = '';
       byId('sign-in-error').textContent = '';
-      signIn(username, password).then(function (s) {
-        session = s;
-        byId('sign-in').hidden = true;
-        byId('dashboard').hidden = false;
-        byId('sign-out').hidden = false;
-        byId('who').textContent = username;
-        timer = setInterval(load, 15000);
-        return load();
-      }).catch(function (error) { byId('sign-in-error').textContent = error.message; });
+      startSignIn().catch(function (error) { byId('sign-in-error').textContent = error.message; });
     });
     byId('sign-out').addEventListener('click', function () { signOut(''); });
     byId('reload').addEventListener('click', load);
     byId('rotate').addEventListener('click', rotate);
+    if (location.pathname === '/console/callback') {
+      finishSignIn(new URLSearchParams(location.search)).then(signedIn).catch(function (error) { signOut(error.message); });
+    }
   });
 })();
 `;

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ClientEntity } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
+import { OPERATOR_CONSOLE_CLIENT_ID, operatorConsoleClient } from '../clients/operator-console.client';
+import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
 import { ClientAuthThrottle } from '../throttle/client-auth-throttle.service';
 import { readClientCredentials } from './client-credentials.reader';
@@ -18,6 +20,7 @@ export class ClientAuthentication {
   constructor(
     private readonly clients: ClientsService,
     private readonly throttle: ClientAuthThrottle,
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
 
   /**
@@ -31,7 +34,9 @@ export class ClientAuthentication {
   async optional(headers: Headers, form: OAuthForm, ip: string): Promise<ClientEntity | undefined> {
     const presented = readClientCredentials(headers, form);
     if (!presented) return undefined;
-    if (presented.secret === null) return this.clients.publicClient(presented.clientId);
+    if (presented.secret === null)
+      // The console is a built-in public client (no row); with a secret it is unknown and fails as any wrong secret does.
+      return presented.clientId === OPERATOR_CONSOLE_CLIENT_ID ? operatorConsoleClient(this.config.issuerUrl) : this.clients.publicClient(presented.clientId);
     const credentials = { clientId: presented.clientId, secret: presented.secret };
     return this.throttle.attempt(credentials.clientId, ip, () => this.clients.authenticate(credentials));
   }

@@ -6,6 +6,7 @@ const client = {
   disabled: false,
   redirectUris: ['https://app.example.com/cb'],
   allowedScopes: ['orders:read'],
+  allowedAudiences: ['orders-api'],
   firstParty: true,
 } as ClientEntity;
 const valid = {
@@ -46,6 +47,9 @@ describe('authorization request validation', () => {
     ['max_age=1.5', { max_age: '1.5' }, 'invalid_request'],
     ['a request object', { request: 'x' }, 'request_not_supported'],
     ['a request_uri', { request_uri: 'https://x' }, 'request_uri_not_supported'],
+    ['a resource among its audiences', { resource: 'orders-api' }, 'ok'],
+    ['a resource it does not hold', { resource: 'http://issuer.example/admin' }, 'invalid_target'],
+    ['a repeated resource', { resource: ['orders-api', 'orders-api'] }, 'invalid_request'],
     ['a huge state', { state: 'x'.repeat(5000) }, 'invalid_request'],
   ])('%s: %s', (_name, override, expected) => expect(outcome(override)).toBe(expected));
 

@@ -61,7 +61,18 @@ export function validateAuthorizationRequest(params: Params, client: ClientEntit
   const stateValue = single(params, 'state');
   const state = typeof stateValue === 'string' ? stateValue : undefined;
   const fail = (error: string, description: string): Outcome => ({ kind: 'redirect', error: { redirectUri, state, error, description } });
-  for (const name of ['state', 'nonce', 'response_type', 'scope', 'code_challenge', 'code_challenge_method', 'prompt', 'max_age', 'response_mode']) {
+  for (const name of [
+    'state',
+    'nonce',
+    'response_type',
+    'scope',
+    'code_challenge',
+    'code_challenge_method',
+    'prompt',
+    'max_age',
+    'response_mode',
+    'resource',
+  ]) {
     if (single(params, name) === null) return fail('invalid_request', `${name} must appear at most once`);
   }
   if (single(params, 'request') !== undefined) return fail('request_not_supported', 'request objects are not supported');
@@ -71,6 +82,10 @@ export function validateAuthorizationRequest(params: Params, client: ClientEntit
   if (responseType !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
   const responseMode = single(params, 'response_mode');
   if (responseMode !== undefined && responseMode !== 'query') return fail('invalid_request', 'only response_mode=query is supported');
+  // RFC 8707 §2: a resource the client may not hold is invalid_target; the issuer's own audiences are held by the console alone.
+  const resource = single(params, 'resource');
+  if (resource !== undefined && !client.allowedAudiences.includes(resource as string))
+    return fail('invalid_target', 'resource is not an audience of this client');
   const scopes = scopesOf(single(params, 'scope') ?? undefined, client);
   if (typeof scopes === 'string') return fail('invalid_scope', scopes);
   const challenge = single(params, 'code_challenge');

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { isOperatorConsole } from '../../clients/operator-console.client';
 import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
+import { UsersService } from '../../users/users.service';
 import { AuthorizationCodesService } from '../codes/authorization-codes.service';
 import { pageSecurityPolicy, renderMessagePage } from '../login/login-page.view';
 import type { SsoSessionEntity } from '../sessions/sso-session.entity';
@@ -11,11 +13,19 @@ import type { AuthorizationRequest, RedirectableError } from './authorization-re
 export class AuthorizationResponder {
   constructor(
     private readonly codes: AuthorizationCodesService,
+    private readonly users: UsersService,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
 
   /** Issues a code for the signed-in session and sends the browser back with it (RFC 9207 `iss` included). */
   async complete(reply: FastifyReply, request: AuthorizationRequest, session: SsoSessionEntity, status: 302 | 303): Promise<void> {
+    // The console's code buys an admin token: a user without role admin gets no code at all (checked again at redemption).
+    if (isOperatorConsole(request.client) && !(await this.users.findById(session.subject))?.roles.includes('admin'))
+      return this.error(
+        reply,
+        { redirectUri: request.redirectUri, state: request.state, error: 'access_denied', description: 'role admin is required' },
+        status,
+      );
     const code = await this.codes.issue({
       clientId: request.client.clientId,
       redirectUri: request.redirectUri,

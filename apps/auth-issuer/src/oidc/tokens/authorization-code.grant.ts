@@ -5,6 +5,7 @@ import { issuerOwnAudiences, type TokenResponse } from '@app/contract';
 import { AuditLog } from '../../audit/audit-log.service';
 import type { ClientEntity } from '../../clients/client.entity';
 import { isReservedAudience } from '../../clients/client.rules';
+import { isOperatorConsole } from '../../clients/operator-console.client';
 import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
 import { IssuerError } from '../../errors/issuer.error';
 import { RefreshTokensService } from '../../refresh/refresh-tokens.service';
@@ -68,10 +69,17 @@ export class AuthorizationCodeGrant {
     if (!(await this.sessions.holdLive(manager, code.sessionId))) throw refused();
     const user = await manager.findOne(UserEntity, { where: { id: code.subject } });
     if (!user || user.disabled || client.disabled) throw refused();
-    const audience = client.allowedAudiences.filter((aud) => !isReservedAudience(aud, issuerOwnAudiences(this.config.issuerUrl)));
+    const forConsole = isOperatorConsole(client);
+    // The console's tokens are admin tokens (SECURITY.md): admin audience alone, role admin now, short, never refreshable.
+    if (forConsole && !user.roles.includes('admin')) throw new IssuerError('invalid_target', 'role admin is required for the operator console');
+    const audience = forConsole
+      ? [this.config.adminAudience]
+      : client.allowedAudiences.filter((aud) => !isReservedAudience(aud, issuerOwnAudiences(this.config.issuerUrl)));
     if (audience.length === 0) throw new IssuerError('invalid_target', 'this client has no service audience');
-    const scope = code.scope;
-    const signAccess = (sessionId: string) => this.signer.sign({ sub: user.id, roles: user.roles, scope, audience, clientId: client.clientId, sessionId });
+    const scope = forConsole ? withoutOfflineAccess(code.scope) : code.scope;
+    const ttlSeconds = forConsole ? this.config.adminTokenTtl : undefined;
+    const signAccess = (sessionId: string) =>
+      this.signer.sign({ sub: user.id, roles: user.roles, scope, audience, clientId: client.clientId, sessionId, ttlSeconds });
     let access: { token: string; expiresIn: number };
     let refreshToken: string | undefined;
     let grantId: string;
@@ -99,4 +107,11 @@ export class AuthorizationCodeGrant {
     if (refreshToken) result.refresh_token = refreshToken;
     return { grantId, result };
   }
+}
+
+function withoutOfflineAccess(scope: string): string {
+  return scope
+    .split(' ')
+    .filter((s) => s !== 'offline_access')
+    .join(' ');
 }
