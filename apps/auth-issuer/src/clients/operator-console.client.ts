@@ -4,7 +4,7 @@ import { ClientEntity } from './client.entity';
 /** The operator console's client id: reserved, never registrable, never a database row. */
 export const OPERATOR_CONSOLE_CLIENT_ID = 'operator-console';
 /** Where the console receives its authorization response: the console page itself. */
-export const OPERATOR_CONSOLE_CALLBACK_PATH = '/console/callback';
+const OPERATOR_CONSOLE_CALLBACK_PATH = '/console/callback';
 
 /**
  * The issuer's own operator console as a code-flow client: public (PKCE), first-party, its one redirect URI under
