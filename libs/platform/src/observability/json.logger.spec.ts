@@ -1,8 +1,10 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createPinoLogger, JsonLogger, type LogLevelName } from './json.logger';
 import { scrub } from './log.redaction';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJlLXZhbHVl';
-const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+// Made at run time: no private key, real or truncated, is kept in the repository.
+const PEM = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString().trim();
 
 function capture(level: LogLevelName = 'trace'): { lines: string[]; logger: JsonLogger } {
   const lines: string[] = [];
