@@ -1,6 +1,5 @@
-import { fetchIssuerMetadata } from '../issuer/discovery.client';
-import { readBoundedText } from '../issuer/bounded-read';
 import { ClientCredentialsError } from './client-credentials.error';
+import { discoverTokenEndpoint, postTokenRequest } from './token-endpoint.request';
 
 export interface ClientCredentialsOptions {
   /** The issuer; its discovery document supplies the token endpoint unless `tokenEndpoint` is given. */
@@ -28,10 +27,8 @@ interface CachedToken {
   expiresAt: number;
 }
 
-const MAX_RESPONSE_BYTES = 64 * 1024;
 /** A token this close to expiry is not handed out even when a refresh has failed. */
 const EXPIRY_SAFETY_MS = 5_000;
-const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
 
 /**
  * Obtains and caches a client_credentials access token for calling another service.
@@ -85,51 +82,18 @@ export class ClientCredentialsTokenProvider {
   private async requestToken(): Promise<CachedToken> {
     const { clientId, clientSecret, scope, parameters = {}, authMethod = 'client_secret_basic', timeoutMs = 5000 } = this.options;
     const signal = AbortSignal.timeout(timeoutMs);
-    const endpoint = await this.endpoint(signal);
+    this.tokenEndpoint ??= await discoverTokenEndpoint(this.options.issuer, signal, ClientCredentialsError);
     const form = new URLSearchParams({ ...parameters, grant_type: 'client_credentials' });
     if (scope) form.set('scope', scope);
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-    if (authMethod === 'client_secret_basic') {
-      headers.authorization = `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`;
-    } else {
-      form.set('client_id', clientId);
-      form.set('client_secret', clientSecret);
-    }
     const startedAt = this.now();
     this.requestCount += 1;
-    let status: number;
-    let text: string;
-    try {
-      const response = await fetch(endpoint, { method: 'POST', headers, body: form.toString(), signal, redirect: 'error' });
-      status = response.status;
-      text = await readBoundedText(response, MAX_RESPONSE_BYTES);
-    } catch (error) {
-      throw new ClientCredentialsError('ERR_TOKEN_ENDPOINT_UNREACHABLE', error instanceof Error ? error.message : String(error));
-    }
-    const body = parseObject(text);
-    if (status !== 200) {
-      const oauthError = typeof body?.error === 'string' && /^[\x20-\x7e]{1,64}$/.test(body.error) ? body.error : undefined;
-      throw new ClientCredentialsError('ERR_TOKEN_REQUEST_REFUSED', `status ${status}`, { status, error: oauthError });
-    }
+    const body = await postTokenRequest(this.tokenEndpoint, form, { clientId, clientSecret, authMethod }, signal, ClientCredentialsError);
     return (this.cached = this.toCachedToken(body, startedAt));
   }
 
-  private async endpoint(signal: AbortSignal): Promise<string> {
-    if (this.tokenEndpoint) return this.tokenEndpoint;
-    let metadata;
-    try {
-      metadata = await fetchIssuerMetadata(this.options.issuer, signal);
-    } catch (error) {
-      throw new ClientCredentialsError('ERR_DISCOVERY_FAILED', error instanceof Error ? error.message : String(error));
-    }
-    if (!metadata.token_endpoint) throw new ClientCredentialsError('ERR_DISCOVERY_FAILED', 'no token_endpoint');
-    return (this.tokenEndpoint = metadata.token_endpoint);
-  }
-
   /** RFC 6749 §5.1; the lifetime counts from when the request was sent, so clock drift only shortens it. */
-  private toCachedToken(body: Record<string, unknown> | undefined, startedAt: number): CachedToken {
+  private toCachedToken(body: Record<string, unknown>, startedAt: number): CachedToken {
     const invalid = (what: string) => new ClientCredentialsError('ERR_TOKEN_RESPONSE_INVALID', what);
-    if (!body) throw invalid('not a JSON object');
     const { access_token: accessToken, token_type: tokenType, expires_in: expiresIn } = body;
     if (typeof accessToken !== 'string' || accessToken.length === 0 || accessToken.length > 16_384) throw invalid('access_token');
     if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') throw invalid('token_type');
@@ -137,14 +101,5 @@ export class ClientCredentialsTokenProvider {
     const lifetimeMs = (expiresIn as number) * 1000;
     const marginMs = Math.min((this.options.refreshBeforeExpirySeconds ?? 60) * 1000, lifetimeMs / 2);
     return { accessToken, expiresAt: startedAt + lifetimeMs, refreshAt: startedAt + lifetimeMs - marginMs };
-  }
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
   }
 }
