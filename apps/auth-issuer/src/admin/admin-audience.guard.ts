@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { AccessTokenClaims } from '@app/contract';
-import { GuardMetrics, unauthorized } from '@app/auth-guard';
+import { GuardMetrics } from '@app/auth-guard';
+import { admitClaimsOrRefuse } from '../auth/claims-rule';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 
 /**
@@ -16,12 +17,12 @@ export class AdminAudienceGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const http = context.switchToHttp();
-    const claims = http.getRequest<{ user?: AccessTokenClaims }>().user;
+    return admitClaimsOrRefuse(context, (claims) => this.isAdminOnly(claims), 'ERR_AUDIENCE_MISMATCH', this.metrics, this.config.issuerUrl);
+  }
+
+  private isAdminOnly(claims: AccessTokenClaims | undefined): boolean {
     const aud: unknown = claims?.aud;
     const audiences = Array.isArray(aud) ? aud : [aud];
-    if (audiences.length === 1 && audiences[0] === this.config.adminAudience) return true;
-    this.metrics.increment('ERR_AUDIENCE_MISMATCH');
-    throw unauthorized(http.getResponse(), this.config.issuerUrl, true);
+    return audiences.length === 1 && audiences[0] === this.config.adminAudience;
   }
 }

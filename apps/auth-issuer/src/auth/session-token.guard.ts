@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { AccessTokenClaims, FIRST_PARTY_CLIENT_ID } from '@app/contract';
-import { GuardMetrics, unauthorized } from '@app/auth-guard';
+import { FIRST_PARTY_CLIENT_ID } from '@app/contract';
+import { GuardMetrics } from '@app/auth-guard';
+import { admitClaimsOrRefuse } from './claims-rule';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 
 /**
@@ -16,10 +17,6 @@ export class SessionTokenGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const http = context.switchToHttp();
-    const claims = http.getRequest<{ user?: AccessTokenClaims }>().user;
-    if (claims?.client_id === FIRST_PARTY_CLIENT_ID) return true;
-    this.metrics.increment('ERR_CLAIMS_INVALID');
-    throw unauthorized(http.getResponse(), this.config.issuerUrl, true);
+    return admitClaimsOrRefuse(context, (claims) => claims?.client_id === FIRST_PARTY_CLIENT_ID, 'ERR_CLAIMS_INVALID', this.metrics, this.config.issuerUrl);
   }
 }
