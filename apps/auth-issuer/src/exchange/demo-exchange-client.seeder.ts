@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ClientEntity } from '../clients/client.entity';
+import { seedDemoClient } from '../clients/demo-client.seed';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { PasswordHasher } from '../users/password.hasher';
 
@@ -33,19 +34,17 @@ export class DemoExchangeClientSeeder implements OnApplicationBootstrap {
     if (this.config.production) return;
     const repository = this.dataSource.getRepository(ClientEntity);
     const demo = DEMO_EXCHANGE_CLIENT;
-    if (await repository.existsBy({ clientId: demo.clientId })) return;
-    const row = repository.create({
-      clientId: demo.clientId,
-      secretHash: await this.hasher.hash(demo.secret),
-      allowedAudiences: [...demo.audiences],
-      allowedScopes: [...demo.scopes],
-      exchangeAudiences: [...demo.exchangeAudiences],
-      exchangeScopes: [...demo.exchangeScopes],
-    });
-    // A concurrent replica may win the insert; that is fine.
-    await repository.insert(row).then(
-      () => this.logger.log(`seeded demo client ${demo.clientId}`),
-      () => undefined,
+    await seedDemoClient(
+      repository,
+      demo.clientId,
+      async () => ({
+        secretHash: await this.hasher.hash(demo.secret),
+        allowedAudiences: [...demo.audiences],
+        allowedScopes: [...demo.scopes],
+        exchangeAudiences: [...demo.exchangeAudiences],
+        exchangeScopes: [...demo.exchangeScopes],
+      }),
+      this.logger,
     );
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ClientEntity } from '../../clients/client.entity';
+import { seedDemoClient } from '../../clients/demo-client.seed';
 import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
 import { PasswordHasher } from '../../users/password.hasher';
 
@@ -25,12 +26,11 @@ export class DemoClientsSeeder implements OnApplicationBootstrap {
     if (this.config.production) return;
     const repository = this.dataSource.getRepository(ClientEntity);
     for (const demo of DEMO_CODE_FLOW_CLIENTS) {
-      if (await repository.existsBy({ clientId: demo.clientId })) continue;
       const origin = `http://127.0.0.1:${demo.port}`;
-      // A concurrent replica may win the insert; that is fine.
-      const inserted = await repository
-        .insert({
-          clientId: demo.clientId,
+      await seedDemoClient(
+        repository,
+        demo.clientId,
+        async () => ({
           clientType: demo.clientType,
           secretHash: demo.secret === null ? null : await this.hasher.hash(demo.secret),
           allowedScopes: [],
@@ -38,12 +38,9 @@ export class DemoClientsSeeder implements OnApplicationBootstrap {
           redirectUris: [`${origin}/callback`],
           postLogoutRedirectUris: [`${origin}/`],
           firstParty: true,
-        })
-        .then(
-          () => true,
-          () => false,
-        );
-      if (inserted) this.logger.log(`seeded demo client ${demo.clientId}`);
+        }),
+        this.logger,
+      );
     }
   }
 }
