@@ -20,10 +20,14 @@ export function accessShortfall(
   delegation?: DelegationRule,
 ): AccessShortfall | undefined {
   if (roles?.length && !roles.some((role) => claims.roles.includes(role))) return { code: 'ERR_INSUFFICIENT_ROLE' };
-  const granted = new Set(claims.scope.split(' '));
-  if (scopes?.length && !scopes.every((scope) => granted.has(scope))) return { code: 'ERR_INSUFFICIENT_SCOPE', scope: scopes.join(' ') };
+  if (scopes?.length && !hasEveryScope(claims.scope, scopes)) return { code: 'ERR_INSUFFICIENT_SCOPE', scope: scopes.join(' ') };
   if (delegation && !delegationAllowed(claims.act?.sub, delegation)) return { code: 'ERR_DELEGATION_REFUSED' };
   return undefined;
+}
+
+function hasEveryScope(granted: string, wanted: string[]): boolean {
+  const scopes = new Set(granted.split(' '));
+  return wanted.every((scope) => scopes.has(scope));
 }
 
 /**

@@ -4,19 +4,16 @@ import type { AccessTokenClaims } from '@app/contract';
 import { RESOLVED_OPTIONS } from '../auth-guard.constants';
 import type { ResolvedGuardOptions } from '../auth-guard.module-definition';
 import { realmOf } from '../auth-guard.options.resolve';
-import { DELEGATION_RULE, IS_PUBLIC, REQUIRED_ROLES, REQUIRED_SCOPES, REVOCATION_FAIL_OPEN } from '../decorators/metadata.keys';
-import { extractRequestToken, type TokenBearingRequest } from '../http/request-token';
+import { extractRequestToken, plainBearerOf, type TokenBearingRequest } from '../http/request-token';
 import { attachClaims, claimsOf } from '../rpc/connection-claims';
 import { extractRpcToken } from '../rpc/rpc-token';
 import { RevocationChecker } from '../revocation/revocation.checker';
 import { AccessTokenVerifier } from '../verify/access-token.verifier';
 import { VerificationError, VerificationFailure } from '../verify/verification.error';
-import { accessShortfall, DelegationRule } from './access-rules';
+import { accessShortfall } from './access-rules';
 import { GuardMetrics } from './guard.metrics';
 import { httpRefuser, messageRefuser, Refuser } from './refuser';
-
-/** The handler and its controller class, where route metadata sits (as Reflector takes them). */
-type Targets = Parameters<Reflector['getAllAndOverride']>[1];
+import { RoutePolicies, RoutePolicy } from './route-policy';
 
 /**
  * Global and deny-by-default: every route, @MessagePattern/@EventPattern handler and gateway message needs a valid,
@@ -24,49 +21,73 @@ type Targets = Parameters<Reflector['getAllAndOverride']>[1];
  * insufficient_scope or 503 + Retry-After; over RPC and WebSockets the same three as UNAUTHENTICATED,
  * PERMISSION_DENIED or UNAVAILABLE (rpc/rpc-refusal.ts);
  * the reason code goes to the debug log and to GuardMetrics.
+ *
+ * The steady state is answered without an await: a token verified before (its key still held), the revocation
+ * replica current, the route's rules met. Anything else takes the full path, which gives every refusal its form.
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
   private readonly logger = new Logger('AccessTokenGuard');
+  private readonly policies: RoutePolicies;
+  private readonly realm: string;
 
   constructor(
-    private readonly reflector: Reflector,
-    // Any verifier with this one method: the HS256 mode (@app/hs256-tokens) runs this very guard over its own.
-    @Inject(AccessTokenVerifier) private readonly verifier: Pick<AccessTokenVerifier, 'verify'>,
+    reflector: Reflector,
+    // Any verifier with verify(): the HS256 mode (@app/hs256-tokens) runs this very guard over its own.
+    @Inject(AccessTokenVerifier) private readonly verifier: Pick<AccessTokenVerifier, 'verify'> & Partial<Pick<AccessTokenVerifier, 'verifiedFromMemory'>>,
     private readonly metrics: GuardMetrics,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedGuardOptions,
     @Optional() private readonly revocation?: RevocationChecker,
-  ) {}
+  ) {
+    this.policies = new RoutePolicies(reflector);
+    this.realm = realmOf(options);
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets: Targets = [context.getHandler(), context.getClass()];
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const policy = this.policies.of(context.getHandler(), context.getClass());
     const kind = context.getType<'http' | 'rpc' | 'ws'>();
     // Read (and, for an envelope, unwrap) the token before the @Public check, so a public handler also gets the bare payload.
     const token = kind === 'rpc' ? extractRpcToken(context.getArgs()) : undefined;
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    if (policy.isPublic) return true;
     if (kind === 'rpc') {
       const carrier = context.switchToRpc().getContext<unknown>();
-      return this.admit(token, (claims) => attachClaims(carrier, claims), messageRefuser(isGrpc(context) ? 'grpc' : 'rpc'), targets);
+      return this.admit(token, (claims) => attachClaims(carrier, claims), messageRefuser(isGrpc(context) ? 'grpc' : 'rpc'), policy);
     }
-    if (kind === 'ws') return this.admitConnection(context, targets);
+    if (kind === 'ws') return this.admitConnection(context, policy);
     const request = context.switchToHttp().getRequest<TokenBearingRequest & { user?: AccessTokenClaims }>();
-    return this.admit(
-      extractRequestToken(request, this.options.cookie),
-      (claims) => (request.user = claims),
-      httpRefuser(context, realmOf(this.options)),
-      targets,
-    );
+    const candidate = plainBearerOf(request);
+    const remembered = candidate === undefined ? undefined : this.verifier.verifiedFromMemory?.(candidate);
+    if (remembered && this.admitsAtOnce(remembered, policy)) {
+      request.user = remembered;
+      return true;
+    }
+    const hold = (claims: AccessTokenClaims) => (request.user = claims);
+    const refuser = httpRefuser(context, this.realm);
+    if (remembered) return this.admitVerified(remembered, hold, refuser, policy);
+    return this.admit(extractRequestToken(request, this.options.cookie), hold, refuser, policy);
+  }
+
+  /** Whether memory alone admits verified claims: the route's rules met, the revocation replica current and silent. */
+  private admitsAtOnce(claims: AccessTokenClaims, policy: RoutePolicy): boolean {
+    if (accessShortfall(claims, policy.roles, policy.scopes, policy.delegation)) return false;
+    if (this.revocation && this.revocation.replicaVerdict(claims) !== null) return false;
+    if (this.revocation) this.metrics.countRevocationCheck('replica');
+    this.metrics.increment('accepted');
+    return true;
   }
 
   /** Verifies, checks revocation and access rules, then hands the claims to `hold` (where @CurrentUser finds them). */
-  private async admit(token: string | undefined | null, hold: (claims: AccessTokenClaims) => void, refuser: Refuser, targets: Targets): Promise<boolean> {
+  private async admit(token: string | undefined | null, hold: (claims: AccessTokenClaims) => void, refuser: Refuser, policy: RoutePolicy): Promise<boolean> {
     if (!token) {
       this.refuse(token === undefined ? 'ERR_TOKEN_MISSING' : 'ERR_TOKEN_MALFORMED');
       throw refuser.unauthorized(token === null);
     }
-    const claims = await this.verified(token, refuser);
-    await this.assertNotRevoked(claims, refuser, targets);
-    this.assertAccess(claims, refuser, targets);
+    return this.admitVerified(await this.verified(token, refuser), hold, refuser, policy);
+  }
+
+  private async admitVerified(claims: AccessTokenClaims, hold: (claims: AccessTokenClaims) => void, refuser: Refuser, policy: RoutePolicy): Promise<boolean> {
+    await this.assertNotRevoked(claims, refuser, policy);
+    this.assertAccess(claims, refuser, policy);
     hold(claims);
     this.metrics.increment('accepted');
     return true;
@@ -76,7 +97,7 @@ export class AccessTokenGuard implements CanActivate {
    * WebSocket messages: the handshake was authenticated (ws/authenticated-ws.adapter.ts) and the connection closes when its
    * token expires or is revoked; each message still re-checks revocation (a missed push fails closed) and the handler's rules.
    */
-  private async admitConnection(context: ExecutionContext, targets: Targets): Promise<boolean> {
+  private async admitConnection(context: ExecutionContext, policy: RoutePolicy): Promise<boolean> {
     const refuser = messageRefuser('ws');
     const claims = claimsOf(context.switchToWs().getClient());
     if (!claims) {
@@ -87,17 +108,14 @@ export class AccessTokenGuard implements CanActivate {
       this.refuse('ERR_TOKEN_EXPIRED');
       throw refuser.unauthorized(true);
     }
-    await this.assertNotRevoked(claims, refuser, targets);
-    this.assertAccess(claims, refuser, targets);
+    await this.assertNotRevoked(claims, refuser, policy);
+    this.assertAccess(claims, refuser, policy);
     this.metrics.increment('accepted');
     return true;
   }
 
-  private assertAccess(claims: AccessTokenClaims, refuser: Refuser, targets: Targets): void {
-    const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
-    const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets);
-    const delegation = this.reflector.getAllAndOverride<DelegationRule | undefined>(DELEGATION_RULE, targets);
-    const shortfall = accessShortfall(claims, roles, scopes, delegation);
+  private assertAccess(claims: AccessTokenClaims, refuser: Refuser, policy: RoutePolicy): void {
+    const shortfall = accessShortfall(claims, policy.roles, policy.scopes, policy.delegation);
     if (!shortfall) return;
     this.refuse(shortfall.code);
     throw refuser.forbidden(shortfall.code === 'ERR_INSUFFICIENT_SCOPE' ? shortfall.scope : undefined);
@@ -114,14 +132,14 @@ export class AccessTokenGuard implements CanActivate {
     }
   }
 
-  private async assertNotRevoked(claims: AccessTokenClaims, refuser: Refuser, targets: Targets): Promise<void> {
+  private async assertNotRevoked(claims: AccessTokenClaims, refuser: Refuser, policy: RoutePolicy): Promise<void> {
     try {
       await this.revocation?.assertNotRevoked(claims);
     } catch (error) {
       const code = error instanceof VerificationError ? error.code : 'ERR_REVOCATION_UNAVAILABLE';
       this.refuse(code, error);
       if (code === 'ERR_TOKEN_REVOKED') throw refuser.unauthorized(true);
-      if (this.reflector.getAllAndOverride<boolean>(REVOCATION_FAIL_OPEN, targets)) {
+      if (policy.revocationFailOpen) {
         this.metrics.increment('revocation-fail-open');
         return;
       }

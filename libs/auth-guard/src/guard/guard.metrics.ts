@@ -16,6 +16,7 @@ export class GuardMetrics {
   private readonly counts = new Map<string, number>();
   private readonly kids = new Map<string, number>();
   private readonly jwks = new Map<string, number>();
+  private readonly revocationChecks = { replica: 0, redis: 0 };
   private revocationListener?: RevocationLookupListener;
 
   increment(outcome: string): void {
@@ -30,6 +31,15 @@ export class GuardMetrics {
 
   countJwksFetch(result: string): void {
     this.jwks.set(result, (this.jwks.get(result) ?? 0) + 1);
+  }
+
+  /** A revocation check answered by the local replica (no round trip) or by a Redis lookup. */
+  countRevocationCheck(source: 'replica' | 'redis'): void {
+    this.revocationChecks[source]++;
+  }
+
+  revocationCheckSnapshot(): Record<'replica' | 'redis', number> {
+    return { ...this.revocationChecks };
   }
 
   revocationLookup(seconds: number, result: RevocationLookupResult): void {

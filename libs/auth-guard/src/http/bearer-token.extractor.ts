@@ -16,9 +16,23 @@ export function extractBearerToken(headers: Record<string, string | string[] | u
   return BEARER.exec(value)?.[1] ?? null;
 }
 
+/**
+ * What follows `Authorization: Bearer ` (one header line, this exact scheme spelling),
+ * NOT checked against the token grammar: only for an exact-match lookup among tokens verified before, which no
+ * malformed string can match (the grammar scan of a 700-character header was a large part of a cached request).
+ * Undefined for anything else; then extractBearerToken decides.
+ */
+export function plainBearerCandidate(headers: Record<string, string | string[] | undefined>, rawHeaders?: string[]): string | undefined {
+  const value = headers.authorization;
+  if (typeof value !== 'string' || value.length > MAX_HEADER_LENGTH || !value.startsWith('Bearer ')) return undefined;
+  if (rawHeaders && countHeader(rawHeaders, 'authorization') > 1) return undefined;
+  return value.slice('Bearer '.length);
+}
+
 /** How often `name` occurs in Node's flat [name, value, name, value, ...] raw header list. */
 function countHeader(rawHeaders: string[], name: string): number {
   let count = 0;
-  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === name) count++;
+  // The length test first: lower-casing every header name of every request allocates.
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].length === name.length && rawHeaders[i].toLowerCase() === name) count++;
   return count;
 }

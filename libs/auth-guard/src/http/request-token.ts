@@ -1,4 +1,4 @@
-import { extractBearerToken } from './bearer-token.extractor';
+import { extractBearerToken, plainBearerCandidate } from './bearer-token.extractor';
 import { CookieTokenOptions, extractCookieToken } from './cookie-token.extractor';
 
 /** The parts of an Express request, a Fastify request or a Node IncomingMessage that a token is read from. */
@@ -17,4 +17,9 @@ export function extractRequestToken(request: TokenBearingRequest, cookie?: Cooki
   const bearer = extractBearerToken(request.headers ?? {}, request.raw?.rawHeaders ?? request.rawHeaders);
   if (bearer !== undefined || !cookie) return bearer;
   return extractCookieToken(request.method ?? '', request.headers ?? {}, cookie);
+}
+
+/** A plain Bearer header's credentials, unchecked, for a lookup among verified tokens only (see plainBearerCandidate). */
+export function plainBearerOf(request: TokenBearingRequest): string | undefined {
+  return plainBearerCandidate(request.headers ?? {}, request.raw?.rawHeaders ?? request.rawHeaders);
 }

@@ -14,6 +14,11 @@ export interface VerificationKey {
 export interface KeySource {
   /** The key for `kid`, or undefined when it is not (or no longer) published. */
   getKey(kid: string): Promise<VerificationKey | undefined>;
+  /**
+   * The key for `kid` when it is held in memory and usable right now (loaded, not stale), else undefined. Never
+   * waits, fetches or refuses: a caller that gets undefined asks getKey. Lets a repeated token skip every await.
+   */
+  heldKey?(kid: string): VerificationKey | undefined;
   /** Whether a usable key set is loaded (readiness). */
   isReady(): boolean;
   /** Algorithms of the keys currently published. */

@@ -95,6 +95,10 @@ export class RemoteKeySet implements KeySource {
     return key;
   }
 
+  heldKey(kid: string): VerificationKey | undefined {
+    return this.isStale() ? undefined : this.keys.get(kid);
+  }
+
   isReady(): boolean {
     return this.loaded && !this.isStale();
   }

@@ -12,6 +12,14 @@ export function countingKeySource(keys: KeySource, metrics: GuardMetrics): KeySo
       metrics.countKid(key ? key.kid : 'unknown');
       return key;
     },
+    // Counted only on a hit: a miss is followed by getKey, which counts it.
+    heldKey: keys.heldKey
+      ? (kid: string): VerificationKey | undefined => {
+          const key = keys.heldKey?.(kid);
+          if (key) metrics.countKid(key.kid);
+          return key;
+        }
+      : undefined,
     isReady: () => keys.isReady(),
     algorithms: () => keys.algorithms(),
   };

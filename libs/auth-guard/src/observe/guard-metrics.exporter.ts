@@ -13,7 +13,8 @@ const ACCEPTED = new Set(['accepted', 'revocation-fail-open']);
  * - `auth_guard_verifications_by_kid_total{kid}`: key lookups by kid (`unknown` when the key set does not hold it)
  * - `auth_guard_jwks_fetches_total{result}`: modified | not_modified | an ERR_ code
  * - `auth_guard_key_events_total{type}`: key-change notices heard over Redis
- * - `auth_guard_revocation_lookup_seconds{result}`: revocation-store latency (ok | revoked | unavailable)
+ * - `auth_guard_revocation_checks_total{source}`: revocation checks answered by the local `replica` or by `redis`
+ * - `auth_guard_revocation_lookup_seconds{result}`: revocation-store (Redis) latency (ok | revoked | unavailable)
  */
 export function exportGuardMetrics(registry: Registry, metrics: GuardMetrics): void {
   new Counter({
@@ -56,6 +57,15 @@ export function exportGuardMetrics(registry: Registry, metrics: GuardMetrics): v
     registers: [registry],
     collect() {
       setCounter(this, metrics.jwksSnapshot(), 'result');
+    },
+  });
+  new Counter({
+    name: 'auth_guard_revocation_checks_total',
+    help: 'Revocation checks by where they were answered: the local replica (no round trip) or Redis',
+    labelNames: ['source'],
+    registers: [registry],
+    collect() {
+      setCounter(this, metrics.revocationCheckSnapshot(), 'source');
     },
   });
   const latency = new Histogram({

@@ -4,7 +4,10 @@ import type { GuardMetrics, RevocationLookupResult } from '../guard/guard.metric
 import { RevocationChecker } from '../revocation/revocation.checker';
 import { VerificationError } from '../verify/verification.error';
 
-/** The revocation lookup, timed for the latency histogram and traced as `revocation.lookup` (no token ids in the span). */
+/**
+ * Revocation checks counted by where they were answered (the local replica or Redis); the Redis lookups timed for
+ * the latency histogram and traced as `revocation.lookup` (no token ids in the span).
+ */
 export class ObservedRevocationChecker extends RevocationChecker {
   constructor(
     redis: ConstructorParameters<typeof RevocationChecker>[0],
@@ -16,12 +19,17 @@ export class ObservedRevocationChecker extends RevocationChecker {
     super(redis, prefix, requireSeed, local);
   }
 
-  override assertNotRevoked(claims: Pick<AccessTokenClaims, 'jti' | 'sub' | 'iat' | 'sid'>): Promise<void> {
+  protected override answeredByReplica(): void {
+    this.metrics.countRevocationCheck('replica');
+  }
+
+  protected override lookUp(claims: Pick<AccessTokenClaims, 'jti' | 'sub' | 'iat' | 'sid'>): Promise<void> {
+    this.metrics.countRevocationCheck('redis');
     return traced('revocation.lookup', {}, async (span) => {
       const started = performance.now();
       let result: RevocationLookupResult = 'ok';
       try {
-        await super.assertNotRevoked(claims);
+        await super.lookUp(claims);
       } catch (error) {
         result = error instanceof VerificationError && error.code === 'ERR_TOKEN_REVOKED' ? 'revoked' : 'unavailable';
         throw error;

@@ -33,9 +33,22 @@ export class RevocationChecker {
   }
 
   async assertNotRevoked(claims: Pick<AccessTokenClaims, 'jti' | 'sub' | 'iat' | 'sid'>): Promise<void> {
-    const verdict = this.local?.verdict(claims);
-    if (verdict === null) return;
-    if (verdict !== undefined) throw new VerificationError('ERR_TOKEN_REVOKED', verdict);
+    const verdict = this.replicaVerdict(claims);
+    if (verdict === undefined) return this.lookUp(claims);
+    this.answeredByReplica();
+    if (verdict !== null) throw new VerificationError('ERR_TOKEN_REVOKED', verdict);
+  }
+
+  /** A check answered in memory (a hook for metrics). */
+  protected answeredByReplica(): void {}
+
+  /** The local replica's answer without waiting: null not revoked, a reason if revoked, undefined when it cannot tell. */
+  replicaVerdict(claims: Pick<AccessTokenClaims, 'jti' | 'sub' | 'iat' | 'sid'>): ReplicaVerdict | undefined {
+    return this.local?.verdict(claims);
+  }
+
+  /** One Redis round trip: the authoritative store, when the replica is missing or not provably current. */
+  protected async lookUp(claims: Pick<AccessTokenClaims, 'jti' | 'sub' | 'iat' | 'sid'>): Promise<void> {
     const wanted: Record<string, string> = { denied: this.keys.deniedJti(claims.jti), cutoff: this.keys.subjectCutoff(claims.sub) };
     if (typeof claims.sid === 'string') wanted.ended = this.keys.endedSession(claims.sid);
     if (this.requireSeed) wanted.seeded = this.keys.revocationSeeded;

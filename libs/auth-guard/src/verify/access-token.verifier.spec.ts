@@ -239,3 +239,50 @@ function truncateSignature(token: string): string {
   const [h, p, s] = token.split('.');
   return `${h}.${p}.${Buffer.from(s, 'base64url').subarray(0, -3).toString('base64url')}`;
 }
+
+describe('AccessTokenVerifier answers from memory', () => {
+  const key = LocalKey.generate('ES256');
+  let held: VerificationKey | undefined = asKey(key);
+  const keys: KeySource = {
+    getKey: async () => held,
+    heldKey: () => held,
+    isReady: () => true,
+    algorithms: () => new Set(['ES256']),
+  };
+  const policy = { issuer: ISS, audience: AUD, algorithms: ['ES256'], clockToleranceSeconds: TOLERANCE, now: () => NOW * 1000, cacheSize: 10 };
+  const token = (sub = 'alice') => key.token({ iss: ISS, aud: AUD }, { sub, iat: NOW - 10, exp: NOW + 290 });
+
+  beforeEach(() => (held = asKey(key)));
+
+  it('gives a copy of the claims of a token verified before, while the key source still holds its key', async () => {
+    const verifier = new AccessTokenVerifier(keys, policy);
+    const good = token();
+    expect(verifier.verifiedFromMemory(good)).toBeUndefined();
+    const verified = await verifier.verify(good);
+    const remembered = verifier.verifiedFromMemory(good)!;
+    expect(remembered).toEqual(verified);
+    (remembered as { sub: string }).sub = 'mallory';
+    expect(verifier.verifiedFromMemory(good)?.sub).toBe('alice');
+  });
+
+  it('gives nothing once the key is gone or replaced, for a refusal, or without a cache or a synchronous key source', async () => {
+    const verifier = new AccessTokenVerifier(keys, policy);
+    const good = token();
+    await verifier.verify(good);
+    held = { ...asKey(key) };
+    expect(verifier.verifiedFromMemory(good)).toBeUndefined();
+    held = undefined;
+    expect(verifier.verifiedFromMemory(good)).toBeUndefined();
+    held = asKey(key);
+    const forged = `${token('bob').slice(0, -4)}AAAA`;
+    await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
+    expect(verifier.verifiedFromMemory(forged)).toBeUndefined();
+
+    const uncached = new AccessTokenVerifier(keys, { ...policy, cacheSize: 0 });
+    await uncached.verify(good);
+    expect(uncached.verifiedFromMemory(good)).toBeUndefined();
+    const asyncOnly = new AccessTokenVerifier({ ...keys, heldKey: undefined }, policy);
+    await asyncOnly.verify(good);
+    expect(asyncOnly.verifiedFromMemory(good)).toBeUndefined();
+  });
+});

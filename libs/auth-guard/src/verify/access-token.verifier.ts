@@ -77,6 +77,16 @@ export class AccessTokenVerifier {
     }
   }
 
+  /**
+   * The claims of a token verified before, when they can be given without waiting: a cache hit (not a refusal) whose
+   * key the key source still holds, usable, as the very key that verified it. Undefined otherwise: call verify().
+   */
+  verifiedFromMemory(token: string): AccessTokenClaims | undefined {
+    const hit = this.cache?.get(token, this.policy.now?.() ?? Date.now());
+    if (hit?.claims === undefined || this.keys.heldKey?.(hit.key.kid) !== hit.key) return undefined;
+    return { ...(hit.claims as AccessTokenClaims) };
+  }
+
   /** The key a checked header names, pinned to its algorithm; also the Passport strategy's key provider. */
   async resolveKey(header: AccessTokenHeader): Promise<VerificationKey> {
     // The allow-list and the key decide the algorithm; the header only names one, which must agree with both.
