@@ -51,11 +51,6 @@ export class IssuerEventsSubscription {
     if (isRedisCluster(connection)) this.shard = new ShardChannelConnection(connection, channel);
   }
 
-  /** The node that carries the channel in a Cluster (`host:port`), while connected; for tests. */
-  get shardNode(): string | undefined {
-    return this.shard?.node;
-  }
-
   isSubscribed(): boolean {
     return this.subscribed;
   }

@@ -31,15 +31,6 @@ export class ShardChannelConnection extends EventEmitter {
     void this.connect();
   }
 
-  isReady(): boolean {
-    return this.redis?.status === 'ready';
-  }
-
-  /** The owner's `host:port` while connected; for tests and logs. */
-  get node(): string | undefined {
-    return this.redis && `${this.redis.options.host}:${this.redis.options.port}`;
-  }
-
   async ssubscribe(): Promise<void> {
     if (!this.redis) throw new FaultError('ERR_INTERNAL', 'not connected to the owner of the channel slot');
     await this.redis.ssubscribe(this.channel);
