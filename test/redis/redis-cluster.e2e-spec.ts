@@ -172,4 +172,42 @@ describe('on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     expect(sync.loads).toBe(after);
     expect(await statuses(session.access_token)).toEqual([401, 401]);
   }, 90_000);
+
+  it('follows the channel when its slot migrates to another master (the server drops the subscription)', async () => {
+    const keys = redisKeys(system.redisPrefix);
+    const slot = String(await reader.cluster('KEYSLOT', keys.shardedEvents));
+    const from = await ownerPort(reader, keys.shardedEvents);
+    const source = cluster.masters.find((m) => m.port === from);
+    const target = cluster.masters.find((m) => m.port !== from);
+    if (!source || !target) throw new Error('cluster without two masters');
+    const [sourceId, targetId] = await Promise.all([source.command('CLUSTER', 'MYID'), target.command('CLUSTER', 'MYID')]);
+    const loads = sync.loads;
+    await target.command('CLUSTER', 'SETSLOT', slot, 'IMPORTING', String(sourceId));
+    await source.command('CLUSTER', 'SETSLOT', slot, 'MIGRATING', String(targetId));
+    for (;;) {
+      const moving = (await source.command('CLUSTER', 'GETKEYSINSLOT', slot, '1000')) as string[];
+      if (moving.length === 0) break;
+      await source.command('MIGRATE', '127.0.0.1', String(target.port), '', '0', '5000', 'KEYS', ...moving);
+    }
+    for (const master of [target, source, ...cluster.masters.filter((m) => m !== source && m !== target)])
+      await master.command('CLUSTER', 'SETSLOT', slot, 'NODE', String(targetId));
+
+    await until(
+      'subscribers on the new master',
+      async () => {
+        const [, count] = (await target.command('PUBSUB', 'SHARDNUMSUB', keys.shardedEvents)) as [string, number];
+        return count >= 6;
+      },
+      30_000,
+    );
+    expect(((await source.command('PUBSUB', 'SHARDNUMSUB', keys.shardedEvents)) as [string, number])[1]).toBe(0);
+    await until('replica current after a resync', async () => sync.isCurrent() && sync.loads > loads, PUSH_WAIT_MS);
+
+    const session = await login(system.issuerUrl, 'alice', 'alice-password');
+    const claims = decodeJwt(session.access_token).payload as Claims;
+    const after = sync.loads;
+    expect((await call('POST', `${system.issuerUrl}/auth/logout`, { token: session.access_token })).status).toBe(204);
+    await until('replica refusing a token logged out after the migration', async () => sync.verdict(claims) !== null, PUSH_WAIT_MS);
+    expect(sync.loads).toBe(after);
+  }, 60_000);
 });
