@@ -5,14 +5,17 @@ import { redisKeys } from './redis-keys';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const calculateSlot = require('cluster-key-slot') as (key: string) => number;
 
-/** What one MGET (guard) or one script (issuer's seed marker) touches together must sit in one cluster slot. */
+/**
+ * What one MGET (guard), one script (issuer's seed marker) or one MULTI (an entry and its SPUBLISH) touches together
+ * must sit in one cluster slot.
+ */
 const revocationKeys = (prefix: string, jti: string, sub: string, sid: string): string[] => {
   const keys = redisKeys(prefix);
-  return [keys.deniedJti(jti), keys.subjectCutoff(sub), keys.endedSession(sid), keys.revocationSeeded, keys.revocationSeeding];
+  return [keys.deniedJti(jti), keys.subjectCutoff(sub), keys.endedSession(sid), keys.revocationSeeded, keys.revocationSeeding, keys.shardedEvents];
 };
 
 describe('redisKeys in a Redis Cluster', () => {
-  it('keeps every revocation key of a prefix in one hash slot, whatever the ids', () => {
+  it('keeps every revocation key of a prefix, and the sharded events channel, in one hash slot, whatever the ids', () => {
     const id = fc.string({ unit: 'binary', maxLength: 40 });
     const prefix = fc.string({ maxLength: 20 }).filter((p) => !p.includes('{}')); // readRedisPrefix refuses "{}"
     fc.assert(

@@ -18,8 +18,14 @@ export const redisKeys = (prefix: string) => {
     subjectCutoff: (sub: string) => `${revocation}cutoff:${sub}`,
     /** A refresh family (the token's `sid`) that was ended: logout, reuse detection, revocation. */
     endedSession: (sid: string) => `${revocation}sid:${sid}`,
-    /** Pub/sub channel (not a key): PUBLISH reaches every node of a cluster. */
+    /** Pub/sub channel (not a key) on one Redis or through Sentinel: classic PUBLISH/SUBSCRIBE. */
     events: `${prefix}events`,
+    /**
+     * The same events in a Redis Cluster, over sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7+): only the master of
+     * its slot carries it, instead of every node. The revocation keys' hash tag puts it in their slot, so the issuer
+     * writes an entry and announces it in one MULTI.
+     */
+    shardedEvents: `${revocation}events`,
     /**
      * Set by the issuer once every durable revocation is in Redis. Absent after Redis lost its data:
      * guards that require it answer 503 until the issuer has re-seeded the denylist from PostgreSQL.

@@ -6,6 +6,7 @@ export * from './redis.topology';
 export * from './redis-topology.env';
 export * from './redis.client';
 export * from './issuer-events.subscription';
+export * from './issuer-events.channel';
 export * from './running-app';
 export * from './run-main';
 export * from './http-app.factory';

@@ -1,4 +1,5 @@
-import type { RedisClient } from './redis.client';
+import { isRedisCluster, type RedisClient } from './redis.client';
+import { ShardChannelConnection } from './shard-channel.connection';
 import { decodeIssuerEvent, IssuerEvent } from '@app/contract';
 
 /** What an owner of the subscription does with the channel; every member is its own. */
@@ -20,25 +21,24 @@ export interface WarningLogger {
 
 const noop = () => undefined;
 
-/** Time for a cluster client to move its subscription to another node before reading what was missed. */
-export const CLUSTER_RESYNC_DELAY_MS = 1000;
-
 /**
  * The issuer's events channel on a connection of its own (subscriber mode blocks other commands), shared by
  * the issuer's replicas and the guards. Subscribes at every 'ready' (first and after each reconnect), then
  * resyncs, so a message lost while disconnected never leaves a stale key ring. The connection should have
  * `autoResubscribe: false`: resubscribing is done here, followed by the resync. The owner closes the connection.
+ * `channel` comes from issuerEventsRoute() for the same connection.
  *
  * Sentinel: the client reconnects to the new master after a failover, which passes through 'close' and 'ready'.
- * Cluster: PUBLISH reaches every node, and the client moves its subscription to another node by itself when
- * its node leaves, without a new 'ready'; a node leaving therefore schedules a resync of its own.
+ * Cluster: sharded pub/sub (SSUBSCRIBE) on a plain connection to the master of the channel's slot, which this
+ * subscription opens and closes itself; the cluster connection only looks the owner up. The plain connection is
+ * replaced when its node goes or the slot moves, through the same 'close' and 'ready'.
  */
 export class IssuerEventsSubscription {
   private subscribed = false;
   private subscribing = false;
   private stopped = false;
   private onSubscribed?: () => void;
-  private resyncTimer?: NodeJS.Timeout;
+  private readonly shard?: ShardChannelConnection;
   /** Resyncs caused by (re)subscribing; for tests. */
   resyncCount = 0;
 
@@ -47,7 +47,9 @@ export class IssuerEventsSubscription {
     private readonly channel: string,
     private readonly handlers: IssuerEventHandlers,
     private readonly logger: WarningLogger,
-  ) {}
+  ) {
+    if (isRedisCluster(connection)) this.shard = new ShardChannelConnection(connection, channel);
+  }
 
   isSubscribed(): boolean {
     return this.subscribed;
@@ -56,18 +58,17 @@ export class IssuerEventsSubscription {
   /** Resolves at the first subscription or after `waitMs`, whichever comes first: start-up waits briefly, never hangs. */
   start(waitMs = 0): Promise<void> {
     const subscribed = new Promise<void>((resolve) => (this.onSubscribed = resolve));
-    this.connection.on('message', (channel: string, message: string) => {
-      if (channel === this.channel) this.handle(message);
-    });
-    this.connection.on('ready', () => void this.subscribe());
-    this.connection.on('close', () => this.markDown());
-    this.connection.on('end', () => this.markDown());
-    // Emitted by cluster clients only.
-    this.connection.on('-node', () => this.scheduleResync());
     // Connection errors are visible through 'close' and readiness; an unhandled 'error' would crash the process.
     this.connection.on('error', noop);
-    const status = (this.connection as { status?: string }).status;
-    if (status === undefined || status === 'ready') void this.subscribe();
+    const source = this.shard ?? this.connection;
+    source.on(this.shard ? 'smessage' : 'message', (channel: string, message: string) => {
+      if (channel === this.channel) this.handle(message);
+    });
+    source.on('ready', () => void this.subscribe());
+    source.on('close', () => this.markDown());
+    source.on('end', () => this.markDown());
+    if (this.shard) this.shard.start();
+    else if (['ready', undefined].includes((this.connection as { status?: string }).status)) void this.subscribe();
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
     return Promise.race([subscribed, waited]).finally(() => clearTimeout(timer));
@@ -77,7 +78,8 @@ export class IssuerEventsSubscription {
   stop(): void {
     this.stopped = true;
     this.markDown();
-    clearTimeout(this.resyncTimer);
+    this.shard?.stop();
+    this.shard?.removeAllListeners();
     this.connection.removeAllListeners('ready');
   }
 
@@ -93,7 +95,7 @@ export class IssuerEventsSubscription {
     if (this.stopped || this.subscribed || this.subscribing) return;
     this.subscribing = true;
     try {
-      await this.connection.subscribe(this.channel);
+      await (this.shard ? this.shard.ssubscribe() : this.connection.subscribe(this.channel));
     } catch (error) {
       this.logger.warn(`cannot subscribe to ${this.channel}: ${error instanceof Error ? error.message : String(error)}`);
       return;
@@ -105,17 +107,6 @@ export class IssuerEventsSubscription {
     this.resyncCount += 1;
     this.handlers.resync();
     this.onSubscribed?.();
-  }
-
-  private scheduleResync(): void {
-    if (this.stopped || this.resyncTimer) return;
-    this.resyncTimer = setTimeout(() => {
-      this.resyncTimer = undefined;
-      if (this.stopped || !this.subscribed) return; // the next subscription resyncs anyway
-      this.resyncCount += 1;
-      this.handlers.resync();
-    }, CLUSTER_RESYNC_DELAY_MS);
-    this.resyncTimer.unref();
   }
 
   private markDown(): void {

@@ -1,7 +1,7 @@
-import { FaultError, type RedisClient } from '@app/platform';
+import { FaultError, issuerEventsRoute, publishIssuerEvent, queueIssuerEvent, type IssuerEventsRoute, type RedisClient } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { encodeIssuerEvent, IssuerEvent, redisKeys, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
+import { IssuerEvent, redisKeys, REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
 import { ISSUER_REDIS } from '../redis/issuer-redis';
@@ -16,6 +16,7 @@ import { ENDED_SESSION_MARK, RevocationJournal } from './revocation.journal';
 @Injectable()
 export class RevocationWriter {
   private readonly keys: ReturnType<typeof redisKeys>;
+  private readonly events: IssuerEventsRoute;
 
   constructor(
     @Inject(ISSUER_REDIS) private readonly redis: RedisClient,
@@ -23,6 +24,7 @@ export class RevocationWriter {
     private readonly journal: RevocationJournal,
   ) {
     this.keys = redisKeys(config.redisPrefix);
+    this.events = issuerEventsRoute(redis, config.redisPrefix);
   }
 
   /** Denies one access token until its `exp` plus the largest tolerance a guard may apply (SETEX jti:<id>). */
@@ -48,11 +50,12 @@ export class RevocationWriter {
 
   /**
    * The entry and its event in one MULTI: a guard's in-memory replica that stays connected can never see the
-   * write without the event (it would trust its replica and accept the token until the next full read).
+   * write without the event (it would trust its replica and accept the token until the next full read). In a Cluster
+   * the sharded channel shares the key's slot, which a MULTI requires.
    */
   private async writeAndAnnounce(key: string, ttl: number, value: string, event: IssuerEvent): Promise<void> {
     await this.guarded(async () => {
-      const replies = await this.redis.multi().setex(key, ttl, value).publish(this.keys.events, encodeIssuerEvent(event)).exec();
+      const replies = await queueIssuerEvent(this.redis.multi().setex(key, ttl, value), this.events, event).exec();
       if (!replies) throw new FaultError('ERR_INTERNAL', 'revocation transaction discarded');
       const failed = replies.find(([error]) => error)?.[0];
       if (failed) throw failed;
@@ -60,7 +63,7 @@ export class RevocationWriter {
   }
 
   async publish(event: IssuerEvent): Promise<void> {
-    await this.redis.publish(this.keys.events, encodeIssuerEvent(event)).catch(() => undefined);
+    await publishIssuerEvent(this.redis, this.events, event).catch(() => undefined);
   }
 
   private async guarded(write: () => Promise<unknown>): Promise<void> {

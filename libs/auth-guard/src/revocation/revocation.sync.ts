@@ -1,6 +1,7 @@
 import type { RedisClient } from '@app/platform/redis.client';
 import { AccessTokenClaims, IssuerEvent, redisKeys } from '@app/contract';
 import { IssuerEventsSubscription } from '@app/platform/issuer-events.subscription';
+import { issuerEventsRoute } from '@app/platform/issuer-events.channel';
 import { Logger } from '../log/logger';
 import { loadReplica } from './revocation.loader';
 import { ReplicaEntry, ReplicaVerdict, RevocationReplica } from './revocation.replica';
@@ -61,7 +62,7 @@ export class RevocationSync {
     this.now = options.now ?? Date.now;
     this.subscription = new IssuerEventsSubscription(
       connection,
-      redisKeys(options.prefix).events,
+      issuerEventsRoute(connection, options.prefix).channel,
       {
         event: (event) => this.onEvent(event),
         resync: () => this.load(),

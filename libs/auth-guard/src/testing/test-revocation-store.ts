@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
-import { encodeIssuerEvent, IssuerEvent, redisKeys } from '@app/contract';
+import { IssuerEvent, redisKeys } from '@app/contract';
+import { issuerEventsRoute, publishIssuerEvent } from '@app/platform/issuer-events.channel';
 
 /**
  * An in-memory revocation store for tests (ioredis-mock, private to this instance), written the way the
@@ -54,7 +55,7 @@ export class TestRevocationStore {
 
   /** Like the issuer: the store is written first, then the event tells every guard's replica. */
   private async publish(event: IssuerEvent): Promise<void> {
-    await this.redis.publish(this.keys.events, encodeIssuerEvent(event));
+    await publishIssuerEvent(this.redis, issuerEventsRoute(this.redis, this.prefix), event);
   }
 
   close(): void {

@@ -1,6 +1,6 @@
-import type { RedisClient } from '@app/platform';
+import { issuerEventsRoute, publishIssuerEvent, type IssuerEventsRoute, type RedisClient } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import { encodeIssuerEvent, IssuerEvent, redisKeys } from '@app/contract';
+import type { IssuerEvent } from '@app/contract';
 import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
 import { ISSUER_REDIS } from '../../redis/issuer-redis';
 
@@ -10,16 +10,16 @@ import { ISSUER_REDIS } from '../../redis/issuer-redis';
  */
 @Injectable()
 export class KeyEventsPublisher {
-  private readonly channel: string;
+  private readonly route: IssuerEventsRoute;
 
   constructor(
     @Inject(ISSUER_REDIS) private readonly redis: RedisClient,
     @Inject(ISSUER_CONFIG) config: IssuerConfig,
   ) {
-    this.channel = redisKeys(config.redisPrefix).events;
+    this.route = issuerEventsRoute(redis, config.redisPrefix);
   }
 
   async publish(event: Extract<IssuerEvent, { type: 'keys-changed' | 'key-revoked' }>): Promise<void> {
-    await this.redis.publish(this.channel, encodeIssuerEvent(event)).catch(() => undefined);
+    await publishIssuerEvent(this.redis, this.route, event).catch(() => undefined);
   }
 }
