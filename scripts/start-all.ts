@@ -1,15 +1,6 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
-import {
-  ConfigError,
-  describeRedisTopology,
-  readPort,
-  readRedisTopology,
-  readString,
-  redactUrl,
-  REDIS_TOPOLOGY_VARIABLES,
-  type RunningApp,
-} from '@app/platform';
+import { ConfigError, describeRedisTopology, readPort, isRedisConfigured, readRedisTopology, readString, redactUrl, type RunningApp } from '@app/platform';
 import { BackingStore, externalStore } from './backing-store';
 import { DEFAULT_EMBEDDED_PG_ROOT_DIR, startEmbeddedPostgres } from './embedded-postgres';
 import { startLocalRedis } from './local-redis';
@@ -44,7 +35,7 @@ async function start(teardown: Teardown, signal: AbortSignal): Promise<string[]>
   const dataDir = resolve(readString(env, 'DATA_DIR', '.data'));
   const pgRootDir = resolve(readString(env, 'EMBEDDED_PG_ROOT_DIR', DEFAULT_EMBEDDED_PG_ROOT_DIR));
   // A configured Redis (one, a Cluster or Sentinel) reaches the apps as configured; only without one is a local one started.
-  const redisTopology = REDIS_TOPOLOGY_VARIABLES.some((name) => env[name]?.trim()) ? readRedisTopology(env) : undefined;
+  const redisTopology = isRedisConfigured(env) ? readRedisTopology(env) : undefined;
 
   const postgres = env.DATABASE_URL
     ? externalStore(env.DATABASE_URL, `external ${redactUrl(env.DATABASE_URL)}`)

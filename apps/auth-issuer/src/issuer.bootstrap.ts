@@ -1,5 +1,6 @@
 import { exportGuardMetrics, GuardMetrics } from '@app/auth-guard';
 import {
+  checkRedisAccess,
   createAppRegistry,
   createHttpApp,
   describeRedisTopology,
@@ -22,6 +23,7 @@ export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverr
   const config = loadIssuerConfig(env);
   const edge = { trustProxy: readTrustProxy(env), corsOrigins: readCorsOrigins(env), logLevel: readLogLevel(env), name: 'auth-issuer' };
   const metricsConfig = readMetricsConfig(env);
+  await checkRedisAccess(config.redis);
   await runMigrations(config.databaseUrl, config.database);
   const registry = createAppRegistry('auth-issuer');
   const app = await createHttpApp(IssuerModule.forConfig(config, overrides, registry), edge);

@@ -1,5 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
 import {
+  checkRedisAccess,
   createAppRegistry,
   createHttpApp,
   describeRedisTopology,
@@ -22,6 +23,7 @@ export async function startResourceService(
 ): Promise<RunningApp> {
   const config = loadResourceServiceConfig(env, defaults);
   const metricsConfig = readMetricsConfig(env);
+  await checkRedisAccess(config.redis);
   const app = await createHttpApp(resourceServiceModule(config, controllers, providers), {
     corsOrigins: readCorsOrigins(env),
     logLevel: readLogLevel(env),
