@@ -22,13 +22,16 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 /** The variables of REDIS_SECURITY_VARIABLES that are set. */
 export const redisSecurityVariablesSet = (env: Env): string[] => REDIS_SECURITY_VARIABLES.filter((name) => readOptional(env, name) !== undefined);
 
-/**
- * REDIS_PASSWORD (or REDIS_PASSWORD_FILE) and REDIS_USERNAME, for the data nodes; `prefix` REDIS_SENTINEL reads
- * the sentinels' own. A username alone is refused: Redis has no password-less AUTH.
- */
-export function readRedisCredentials(env: Env, prefix: 'REDIS' | 'REDIS_SENTINEL'): RedisCredentials | undefined {
-  const password = readSecret(env, `${prefix}_PASSWORD`);
-  const username = readOptional(env, `${prefix}_USERNAME`);
+/** REDIS_PASSWORD (or REDIS_PASSWORD_FILE) and REDIS_USERNAME: AUTH for the data nodes. */
+export const readRedisCredentials = (env: Env): RedisCredentials | undefined =>
+  toCredentials('REDIS', readSecret(env, 'REDIS_PASSWORD'), readOptional(env, 'REDIS_USERNAME'));
+
+/** REDIS_SENTINEL_PASSWORD (or _FILE) and REDIS_SENTINEL_USERNAME: AUTH for the sentinels themselves. */
+export const readSentinelCredentials = (env: Env): RedisCredentials | undefined =>
+  toCredentials('REDIS_SENTINEL', readSecret(env, 'REDIS_SENTINEL_PASSWORD'), readOptional(env, 'REDIS_SENTINEL_USERNAME'));
+
+/** A username alone is refused: Redis has no password-less AUTH. */
+function toCredentials(prefix: string, password: string | undefined, username: string | undefined): RedisCredentials | undefined {
   if (username !== undefined && !/^[\x21-\x7e]+$/.test(username)) throw new ConfigError(`${prefix}_USERNAME`, 'must be printable ASCII without spaces');
   if (password === undefined) {
     if (username !== undefined) throw new ConfigError(`${prefix}_USERNAME`, `needs ${prefix}_PASSWORD as well`);
@@ -48,7 +51,7 @@ export function readRedisTls(env: Env): RedisTls | undefined {
 
 /** Credentials and TLS for a Cluster or the Sentinel-monitored master. */
 export function readRedisSecurity(env: Env): RedisSecurity {
-  const credentials = readRedisCredentials(env, 'REDIS');
+  const credentials = readRedisCredentials(env);
   const tls = readRedisTls(env);
   return { ...(credentials && { credentials }), ...(tls && { tls }) };
 }
@@ -64,7 +67,7 @@ export function readUrlSecurity(env: Env, url: string): RedisSecurity {
     if (stray !== undefined) throw new ConfigError(stray, 'has no effect with the in-process store (memory://)');
     return {};
   }
-  const credentials = readRedisCredentials(env, 'REDIS');
+  const credentials = readRedisCredentials(env);
   if (credentials && parsed.password) throw new ConfigError('REDIS_PASSWORD', 'is set while REDIS_URL carries a password too; set it in one place');
   if (credentials?.username !== undefined && parsed.username) throw new ConfigError('REDIS_USERNAME', 'is set while REDIS_URL carries a username too');
   const tlsByScheme = parsed.protocol === 'rediss:';

@@ -1,6 +1,6 @@
 import { ConfigError } from './config.error';
 import { readOptional, readString, readUrl } from './env.readers';
-import { readRedisCredentials, readRedisSecurity, readUrlSecurity, redisSecurityVariablesSet } from './redis-security.env';
+import { readRedisSecurity, readSentinelCredentials, readUrlSecurity, redisSecurityVariablesSet } from './redis-security.env';
 import { RedisNodeAddress, RedisTopology } from './redis.topology';
 
 type Env = Record<string, string | undefined>;
@@ -32,7 +32,7 @@ export function readRedisTopology(env: Env): RedisTopology {
       const sentinels = readNodeList(env, 'REDIS_SENTINELS');
       if (sentinelName === undefined) throw new ConfigError('REDIS_SENTINEL_NAME', 'is required with REDIS_SENTINELS (the monitored master name)');
       if (/\s/.test(sentinelName)) throw new ConfigError('REDIS_SENTINEL_NAME', 'must not contain whitespace');
-      const sentinelCredentials = readRedisCredentials(env, 'REDIS_SENTINEL');
+      const sentinelCredentials = readSentinelCredentials(env);
       return { kind: 'sentinel', sentinels, name: sentinelName, ...readRedisSecurity(env), ...(sentinelCredentials && { sentinelCredentials }) };
     }
     default: {
