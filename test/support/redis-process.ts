@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import Redis, { type RedisOptions } from 'ioredis';
-import { freePort } from './free-port';
+import { canListen, freePort } from './free-port';
 import type { TlsFiles } from './redis-tls';
 
 /** How clients reach a server: its password (requirepass) and TLS, which then replaces the plain port. */
@@ -91,15 +91,6 @@ export async function until(what: string, probe: () => Promise<boolean>, limitMs
     if (Date.now() > deadline) throw new Error(`${what}: not within ${limitMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
-  });
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   checkRedisAccess,
   createAppRegistry,
   createHttpApp,
+  describeMetricsListener,
   describeRedisTopology,
   listen,
   readCorsOrigins,
@@ -37,7 +38,7 @@ export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverr
   return {
     name: 'auth-issuer',
     url,
-    describe: `auth-issuer listening on ${url} (issuer ${config.issuerUrl}); PostgreSQL ${redactUrl(config.databaseUrl)}; Redis ${describeRedisTopology(config.redis)}`,
+    describe: `auth-issuer listening on ${url} (issuer ${config.issuerUrl}); PostgreSQL ${redactUrl(config.databaseUrl)}; Redis ${describeRedisTopology(config.redis)}${describeMetricsListener(metricsServer)}`,
     close: async () => {
       metricsServer?.close();
       await app.close();

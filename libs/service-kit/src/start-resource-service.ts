@@ -3,6 +3,7 @@ import {
   checkRedisAccess,
   createAppRegistry,
   createHttpApp,
+  describeMetricsListener,
   describeRedisTopology,
   listen,
   readCorsOrigins,
@@ -40,7 +41,7 @@ export async function startResourceService(
   return {
     name: config.name,
     url,
-    describe: `${config.name} listening on ${url} (audience ${config.audience}, trusts ${config.issuerUrl}); Redis ${describeRedisTopology(config.redis)}`,
+    describe: `${config.name} listening on ${url} (audience ${config.audience}, trusts ${config.issuerUrl}); Redis ${describeRedisTopology(config.redis)}${describeMetricsListener(metricsServer)}`,
     close: async () => {
       metricsServer?.close();
       await app.close();
