@@ -70,7 +70,10 @@ describe('Redis Cluster with a password (REDIS_CLUSTER_NODES + REDIS_PASSWORD)',
     }
   });
 
-  it('the issuer refuses to start without it: exit 1, one line naming REDIS_PASSWORD', () => {
+  it.each([
+    ['the issuer', ['dist/apps/auth-issuer/src/main.js']],
+    ['the operator CLI', ['dist/apps/auth-issuer/src/cli/main.js', 'keys:list']],
+  ])('%s refuses to start without it: exit 1, one line naming REDIS_PASSWORD', (_name, [entry, ...args]) => {
     assertDistFresh(root);
     const env = {
       PATH: process.env.PATH ?? '',
@@ -79,7 +82,7 @@ describe('Redis Cluster with a password (REDIS_CLUSTER_NODES + REDIS_PASSWORD)',
       PORT: '0',
       REDIS_CLUSTER_NODES: cluster.nodes,
     };
-    const run = spawnSync(process.execPath, [join(root, 'dist/apps/auth-issuer/src/main.js')], { env, encoding: 'utf8', timeout: 20_000, cwd: root });
+    const run = spawnSync(process.execPath, [join(root, entry), ...args], { env, encoding: 'utf8', timeout: 20_000, cwd: root });
     expect({ status: run.status, lines: run.stderr.trim().split('\n') }).toEqual({
       status: 1,
       lines: [expect.stringMatching(/^config error: REDIS_PASSWORD: refused by Redis: .*NOAUTH/)],
