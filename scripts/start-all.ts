@@ -1,18 +1,10 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
-import {
-  ConfigError,
-  describeRedisTopology,
-  readPort,
-  readRedisTopology,
-  readString,
-  redactUrl,
-  REDIS_TOPOLOGY_VARIABLES,
-  type RunningApp,
-} from '@app/platform';
+import { ConfigError, describeRedisTopology, readPort, isRedisConfigured, readRedisTopology, readString, redactUrl, type RunningApp } from '@app/platform';
 import { BackingStore, externalStore } from './backing-store';
 import { DEFAULT_EMBEDDED_PG_ROOT_DIR, startEmbeddedPostgres } from './embedded-postgres';
 import { startLocalRedis } from './local-redis';
+import { metricsPortsFor } from './metrics-ports';
 import { withoutNewSignalListeners } from './signal-ownership';
 import { startFailureLine } from './start-error';
 import { Teardown } from './teardown';
@@ -38,13 +30,14 @@ async function start(teardown: Teardown, signal: AbortSignal): Promise<string[]>
   const env = process.env;
   // Every launcher variable is checked before anything starts.
   const ports = APPS.map((app) => readPort(env, app.portVariable, app.defaultPort));
+  const metricsPorts = metricsPortsFor(env, ports);
   const pgPort = readPort(env, 'EMBEDDED_PG_PORT', 54320);
   const redisPort = readPort(env, 'EMBEDDED_REDIS_PORT', 6390);
   // Same variable and default as the issuer's own local files; npm runs scripts from the package root.
   const dataDir = resolve(readString(env, 'DATA_DIR', '.data'));
   const pgRootDir = resolve(readString(env, 'EMBEDDED_PG_ROOT_DIR', DEFAULT_EMBEDDED_PG_ROOT_DIR));
   // A configured Redis (one, a Cluster or Sentinel) reaches the apps as configured; only without one is a local one started.
-  const redisTopology = REDIS_TOPOLOGY_VARIABLES.some((name) => env[name]?.trim()) ? readRedisTopology(env) : undefined;
+  const redisTopology = isRedisConfigured(env) ? readRedisTopology(env) : undefined;
 
   const postgres = env.DATABASE_URL
     ? externalStore(env.DATABASE_URL, `external ${redactUrl(env.DATABASE_URL)}`)
@@ -69,7 +62,8 @@ async function start(teardown: Teardown, signal: AbortSignal): Promise<string[]>
   const lines: string[] = [];
   for (const [index, app] of APPS.entries()) {
     const startApp = await app.load();
-    const running = await withoutNewSignalListeners(() => startApp({ ...env, PORT: String(ports[index]) }));
+    const appEnv = { ...env, PORT: String(ports[index]), ...(metricsPorts && { METRICS_PORT: String(metricsPorts[index]) }) };
+    const running = await withoutNewSignalListeners(() => startApp(appEnv));
     teardown.add({ name: running.name, stop: () => running.close() });
     lines.push(running.describe);
     signal.throwIfAborted();

@@ -114,9 +114,13 @@ function manifestProblems(manifests: Manifest[]): string[] {
           if (!env.find((e) => e.name === secret)?.valueFrom?.secretKeyRef) fail(m, `${secret} not from a Secret`);
         }
       }
-      for (const probe of ['readinessProbe', 'livenessProbe']) {
+      // Readiness reports the stores; liveness must not, or a Redis outage restarts every pod at once.
+      for (const [probe, path] of [
+        ['readinessProbe', '/health'],
+        ['livenessProbe', '/health/live'],
+      ]) {
         const get = c[probe]?.httpGet;
-        if (get?.path !== '/health') fail(m, `${probe} is not GET /health`);
+        if (get?.path !== path) fail(m, `${probe} is not GET ${path}`);
         else if (get.port !== app.port && get.port !== port?.name) fail(m, `${probe} port ${get.port} is not the container port`);
       }
       for (const kind of ['requests', 'limits']) if (!c.resources?.[kind]?.cpu || !c.resources?.[kind]?.memory) fail(m, `no cpu/memory ${kind}`);
@@ -158,7 +162,8 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
 
   it('the env names the check knows include the apps’ real variables (the source scan works)', () => {
     const issuer = envNamesRead(APPS['auth-issuer'].sources);
-    for (const name of ['DATABASE_URL', 'KEY_ENCRYPTION_KEY', 'REDIS_URL', 'ISSUER_URL', 'PORT', 'DATABASE_SSL']) expect(issuer.has(name)).toBe(true);
+    for (const name of ['DATABASE_URL', 'KEY_ENCRYPTION_KEY', 'REDIS_URL', 'REDIS_PASSWORD', 'ISSUER_URL', 'PORT', 'DATABASE_SSL'])
+      expect(issuer.has(name)).toBe(true);
     expect(envNamesRead(APPS['orders-api'].sources).has('DATABASE_URL')).toBe(false);
   });
 
@@ -173,7 +178,18 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       (ms) => container(ms, 'billing-api').env.push({ name: 'DATABASE_URL', value: 'x' }),
       /DATABASE_URL is read by no config of billing-api/,
     ],
-    ['a probe on another path', (ms) => (container(ms, 'auth-issuer').readinessProbe.httpGet.path = '/healthz'), /readinessProbe is not GET \/health/],
+    ['a probe on another path', (ms) => (container(ms, 'auth-issuer').readinessProbe.httpGet.path = '/healthz'), /readinessProbe is not GET \/health$/m],
+    [
+      'readiness on the liveness path (never unready in an outage)',
+      (ms) => (container(ms, 'orders-api').readinessProbe.httpGet.path = '/health/live'),
+      /readinessProbe is not GET \/health$/m,
+    ],
+    [
+      'liveness on the readiness check (restarts in a Redis outage)',
+      (ms) => (container(ms, 'billing-api').livenessProbe.httpGet.path = '/health'),
+      /livenessProbe is not GET \/health\/live/,
+    ],
+    ['no liveness probe', (ms) => delete container(ms, 'auth-issuer').livenessProbe, /livenessProbe is not GET \/health\/live/],
     ['a probe on another port', (ms) => (container(ms, 'billing-api').livenessProbe.httpGet.port = 8080), /livenessProbe port 8080/],
     ['a wrong container port', (ms) => (container(ms, 'orders-api').ports[0].containerPort = 3005), /no containerPort 3001/],
     [

@@ -64,6 +64,7 @@ describe('HS256 single-service mode (apps/hs256-example)', () => {
     const bare = await call('GET', `${app.url}/me`);
     expect({ status: bare.status, challenge: bare.headers.get('www-authenticate') }).toEqual({ status: 401, challenge: `Bearer realm="${AUDIENCE}"` });
     expect((await call('GET', `${app.url}/health`)).status).toBe(200);
+    expect((await call('GET', `${app.url}/health/live`)).body).toEqual({ status: 'ok' });
   });
 
   it('answers a missing role or scope with 403 insufficient_scope', async () => {

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
-import { freeClusterPort, RedisProcess, until } from './redis-process';
+import { freeClusterPort, RedisAccess, RedisProcess, until } from './redis-process';
 
 const run = promisify(execFile);
 
 /**
  * A Redis Cluster of this test's own: three masters (no replicas, no persistence) on free ports, the
  * slots spread by `redis-cli --cluster create`, files in a temp dir removed by stop(). Never the machine's Redis.
+ * `access`: a password every node requires, TLS everywhere (then the certificate files go in the same temp dir).
  */
 export class PrivateRedisCluster {
   private constructor(
@@ -23,16 +24,15 @@ export class PrivateRedisCluster {
     return this.masters.map((m) => `127.0.0.1:${m.port}`).join(',');
   }
 
-  static async start(size = 3): Promise<PrivateRedisCluster> {
+  static async start(size = 3, access: (dir: string) => Promise<RedisAccess> | RedisAccess = () => ({})): Promise<PrivateRedisCluster> {
     const dir = await mkdtemp(join(tmpdir(), 'redis-cluster-'));
     const masters: RedisProcess[] = [];
     const cluster = new PrivateRedisCluster(masters, dir);
     try {
+      const nodeAccess = await access(dir);
       for (let i = 0; i < size; i++) {
         const port = await freeClusterPort();
         const args = [
-          '--port',
-          String(port),
           '--bind',
           '127.0.0.1',
           '--cluster-enabled',
@@ -50,9 +50,13 @@ export class PrivateRedisCluster {
           '--daemonize',
           'no',
         ];
-        masters.push(await RedisProcess.start(port, args));
+        masters.push(await RedisProcess.start(port, args, nodeAccess));
       }
-      await run('redis-cli', ['--cluster', 'create', ...masters.map((m) => `127.0.0.1:${m.port}`), '--cluster-replicas', '0', '--cluster-yes'], {
+      const cliAccess = [
+        ...(nodeAccess.password ? ['--no-auth-warning', '-a', nodeAccess.password] : []),
+        ...(nodeAccess.tls ? ['--tls', '--cacert', nodeAccess.tls.ca] : []),
+      ];
+      await run('redis-cli', [...cliAccess, '--cluster', 'create', ...masters.map((m) => `127.0.0.1:${m.port}`), '--cluster-replicas', '0', '--cluster-yes'], {
         timeout: 20_000,
       });
       for (const master of masters)
@@ -68,7 +72,7 @@ export class PrivateRedisCluster {
   client(): Cluster {
     const client = new Cluster(
       this.masters.map((m) => ({ host: '127.0.0.1', port: m.port })),
-      { redisOptions: { maxRetriesPerRequest: 1 } },
+      { redisOptions: { maxRetriesPerRequest: 1, ...this.masters[0].clientOptions } },
     );
     client.on('error', () => undefined);
     return client;

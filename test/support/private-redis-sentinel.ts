@@ -2,9 +2,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
-import { RedisProcess, until } from './redis-process';
+import { RedisAccess, RedisProcess, until } from './redis-process';
 
 export const SENTINEL_MASTER_NAME = 'tb-master';
+
+/** Passwords and TLS of a Sentinel setup: `data` for master and replica, `sentinel` for the sentinel itself. */
+export interface SentinelAccess {
+  data?: RedisAccess;
+  sentinel?: RedisAccess;
+}
 
 /**
  * A Sentinel setup of this test's own: a master, one replica and one sentinel (quorum 1) on free ports,
@@ -22,30 +28,31 @@ export class PrivateRedisSentinel {
     return `127.0.0.1:${this.sentinel.port}`;
   }
 
-  static async start(): Promise<PrivateRedisSentinel> {
+  static async start(access: (dir: string) => Promise<SentinelAccess> | SentinelAccess = () => ({})): Promise<PrivateRedisSentinel> {
     const dir = await mkdtemp(join(tmpdir(), 'redis-sentinel-'));
     const servers: RedisProcess[] = [];
     let sentinel: RedisProcess | undefined;
     const common = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir];
     try {
+      const { data = {}, sentinel: sentinelAccess = {} } = await access(dir);
       const [masterPort, replicaPort, sentinelPort] = [await freePort(), await freePort(), await freePort()];
-      servers.push(await RedisProcess.start(masterPort, ['--port', String(masterPort), ...common]));
-      servers.push(await RedisProcess.start(replicaPort, ['--port', String(replicaPort), '--replicaof', '127.0.0.1', String(masterPort), ...common]));
+      servers.push(await RedisProcess.start(masterPort, common, data));
+      servers.push(await RedisProcess.start(replicaPort, ['--replicaof', '127.0.0.1', String(masterPort), ...common], data));
       await until('replica in sync', async () => String(await servers[1].command('INFO', 'replication')).includes('master_link_status:up'));
       const config = join(dir, 'sentinel.conf');
       await writeFile(
         config,
         [
-          `port ${sentinelPort}`,
           'bind 127.0.0.1',
           `dir ${dir}`,
           `sentinel monitor ${SENTINEL_MASTER_NAME} 127.0.0.1 ${masterPort} 1`,
           `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} 1000`,
           `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 5000`,
+          ...(data.password ? [`sentinel auth-pass ${SENTINEL_MASTER_NAME} ${data.password}`] : []),
           '',
         ].join('\n'),
       );
-      sentinel = await RedisProcess.start(sentinelPort, [config, '--sentinel']);
+      sentinel = await RedisProcess.start(sentinelPort, [config, '--sentinel'], sentinelAccess);
       const watching = sentinel;
       await until('sentinel seeing the replica', async () => {
         const replicas = (await watching.command('SENTINEL', 'REPLICAS', SENTINEL_MASTER_NAME)) as string[][];

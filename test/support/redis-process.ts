@@ -1,21 +1,40 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
-import Redis from 'ioredis';
-import { freePort } from './free-port';
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import Redis, { type RedisOptions } from 'ioredis';
+import { canListen, freePort } from './free-port';
+import type { TlsFiles } from './redis-tls';
 
-/** One redis-server (or sentinel) child process on 127.0.0.1; fails loudly when redis-server is missing. */
+/** How clients reach a server: its password (requirepass) and TLS, which then replaces the plain port. */
+export interface RedisAccess {
+  password?: string;
+  tls?: TlsFiles;
+}
+
+/**
+ * One redis-server (or sentinel, when `args` has `--sentinel`) child process on 127.0.0.1, listening on `port`
+ * as `access` says; fails loudly when redis-server is missing.
+ */
 export class RedisProcess {
   private child?: ChildProcess;
 
   private constructor(
     readonly port: number,
     private readonly args: string[],
+    readonly access: RedisAccess,
   ) {}
 
-  static async start(port: number, args: string[]): Promise<RedisProcess> {
-    const server = new RedisProcess(port, args);
+  static async start(port: number, args: string[], access: RedisAccess = {}): Promise<RedisProcess> {
+    const server = new RedisProcess(port, [...args, ...accessArgs(port, access, args.includes('--sentinel'))], access);
     await server.resume();
     return server;
+  }
+
+  /** ioredis options that pass this server's password and trust its CA. */
+  get clientOptions(): RedisOptions {
+    const { password, tls } = this.access;
+    return { ...(password && { password }), ...(tls && { tls: { ca: readFileSync(tls.ca) } }) };
   }
 
   async resume(): Promise<void> {
@@ -25,7 +44,7 @@ export class RedisProcess {
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) => reject(new Error(`redis-server on port ${this.port} exited at start (code ${code})`))),
     );
-    await Promise.race([failed, exited, waitForPing(this.port)]);
+    await Promise.race([failed, exited, until(`redis-server on port ${this.port} answering PING`, () => ping(this.port, this.access), 10_000)]);
     child.removeAllListeners('exit');
   }
 
@@ -41,7 +60,7 @@ export class RedisProcess {
 
   /** A plain client of this one process, for the test's own commands. */
   client(): Redis {
-    const client = new Redis(this.port, '127.0.0.1', { maxRetriesPerRequest: 1, lazyConnect: false, retryStrategy: () => null });
+    const client = new Redis(this.port, '127.0.0.1', { maxRetriesPerRequest: 1, lazyConnect: false, retryStrategy: () => null, ...this.clientOptions });
     client.on('error', () => undefined);
     return client;
   }
@@ -74,30 +93,33 @@ export async function until(what: string, probe: () => Promise<boolean>, limitMs
   }
 }
 
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
-  });
+/**
+ * Server arguments for `access` on `port`: requirepass (and masterauth, for replicas and for the old master after
+ * a failover), and with TLS a TLS port instead of the plain one, TLS between replicas and cluster nodes too.
+ */
+function accessArgs(port: number, access: RedisAccess, sentinel: boolean): string[] {
+  const args = ['--port', access.tls ? '0' : String(port)];
+  if (access.password) args.push('--requirepass', access.password, ...(sentinel ? [] : ['--masterauth', access.password]));
+  if (access.tls) {
+    const { cert, key, ca } = access.tls;
+    args.push('--tls-port', String(port), '--tls-cert-file', cert, '--tls-key-file', key, '--tls-ca-cert-file', ca, '--tls-auth-clients', 'no');
+    args.push('--tls-replication', 'yes', ...(sentinel ? [] : ['--tls-cluster', 'yes']));
+  }
+  return args;
 }
 
-async function waitForPing(port: number): Promise<void> {
-  await until(`redis-server on port ${port} answering PING`, () => ping(port), 10_000);
-}
-
-/** One inline PING over a bare socket: no client library, so nothing lingers afterwards. */
-function ping(port: number): Promise<boolean> {
+/** One inline PING over a bare socket: no client library, so nothing lingers afterwards. A NOAUTH answer is up too. */
+function ping(port: number, access: RedisAccess): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket: Socket = access.tls
+      ? connectTls({ port, host: '127.0.0.1', ca: readFileSync(access.tls.ca) }, () => socket.write('PING\r\n'))
+      : connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);
     };
     socket.setTimeout(500, () => done(false));
     socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+    socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
   });
 }

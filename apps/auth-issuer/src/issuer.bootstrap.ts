@@ -1,7 +1,9 @@
 import { exportGuardMetrics, GuardMetrics } from '@app/auth-guard';
 import {
+  checkRedisAccess,
   createAppRegistry,
   createHttpApp,
+  describeMetricsListener,
   describeRedisTopology,
   listen,
   readCorsOrigins,
@@ -22,6 +24,7 @@ export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverr
   const config = loadIssuerConfig(env);
   const edge = { trustProxy: readTrustProxy(env), corsOrigins: readCorsOrigins(env), logLevel: readLogLevel(env), name: 'auth-issuer' };
   const metricsConfig = readMetricsConfig(env);
+  await checkRedisAccess(config.redis);
   await runMigrations(config.databaseUrl, config.database);
   const registry = createAppRegistry('auth-issuer');
   const app = await createHttpApp(IssuerModule.forConfig(config, overrides, registry), edge);
@@ -35,7 +38,7 @@ export async function startIssuer(env: NodeJS.ProcessEnv, overrides: IssuerOverr
   return {
     name: 'auth-issuer',
     url,
-    describe: `auth-issuer listening on ${url} (issuer ${config.issuerUrl}); PostgreSQL ${redactUrl(config.databaseUrl)}; Redis ${describeRedisTopology(config.redis)}`,
+    describe: `auth-issuer listening on ${url} (issuer ${config.issuerUrl}); PostgreSQL ${redactUrl(config.databaseUrl)}; Redis ${describeRedisTopology(config.redis)}${describeMetricsListener(metricsServer)}`,
     close: async () => {
       metricsServer?.close();
       await app.close();

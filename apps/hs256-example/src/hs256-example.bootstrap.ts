@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MAX_CLOCK_TOLERANCE_SECONDS } from '@app/contract';
 import { Hs256TokenService, Hs256TokensModule, hs256SecretsFromEnv, HS256_SECRETS_VARIABLE } from '@app/hs256-tokens';
 import {
+  checkRedisAccess,
   createHttpApp,
   describeRedisTopology,
   listen,
@@ -33,6 +34,7 @@ export async function startHs256Example(env: NodeJS.ProcessEnv): Promise<Running
   const redisPrefix = readRedisPrefix(env);
   const clockToleranceSeconds = readInt(env, 'CLOCK_TOLERANCE', 5, { max: MAX_CLOCK_TOLERANCE_SECONDS });
   const secrets = hs256SecretsFromEnv(env);
+  await checkRedisAccess(redis);
 
   @Module({
     imports: [

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import type { Server } from 'node:net';
+import { serveLiveness } from './liveness.route';
 import { JsonLogger, createPinoLogger, type LogLevelName } from './observability/json.logger';
 import { readLogLevel } from './observability/log.config';
 import { enterRequest, requestIdFrom } from './observability/request-id';
@@ -23,7 +24,10 @@ export interface HttpAppOptions {
   corsOrigins?: string[];
 }
 
-/** Every app runs on Fastify (about 5x Express here) with helmet and a small body limit (Nest's adapter parses JSON and form bodies itself). */
+/**
+ * Every app runs on Fastify (about 5x Express here) with helmet and a small body limit (Nest's adapter parses JSON and
+ * form bodies itself), and answers the liveness probe GET /health/live.
+ */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -43,6 +47,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   });
   await app.register(helmet as never, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
   useStrictJsonBodies(app, BODY_LIMIT_BYTES);
+  serveLiveness(app.getHttpAdapter().getInstance());
   if (options.corsOrigins?.length) {
     app.enableCors({
       origin: options.corsOrigins,

@@ -1,5 +1,6 @@
 import { ConfigError } from './config.error';
 import { readOptional, readString, readUrl } from './env.readers';
+import { readRedisSecurity, readSentinelCredentials, readUrlSecurity, redisSecurityVariablesSet } from './redis-security.env';
 import { RedisNodeAddress, RedisTopology } from './redis.topology';
 
 type Env = Record<string, string | undefined>;
@@ -12,24 +13,44 @@ const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)$
 /**
  * REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS (+ REDIS_SENTINEL_NAME). None set: REDIS_URL is required.
  * Two set is refused rather than one silently winning: half a fleet on another Redis misses revocations.
+ * Credentials and TLS (redis-security.env.ts) go with any of them.
  */
 export function readRedisTopology(env: Env): RedisTopology {
   const set = REDIS_TOPOLOGY_VARIABLES.filter((name) => readOptional(env, name) !== undefined);
   if (set.length > 1) throw new ConfigError(set.join(', '), 'set only one of these (one Redis, a Cluster, or Sentinel)');
   const sentinelName = readOptional(env, 'REDIS_SENTINEL_NAME');
-  if (sentinelName !== undefined && set[0] !== 'REDIS_SENTINELS') throw new ConfigError('REDIS_SENTINEL_NAME', 'is set without REDIS_SENTINELS');
+  if (set[0] !== 'REDIS_SENTINELS') {
+    const stray = ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_USERNAME', 'REDIS_SENTINEL_PASSWORD', 'REDIS_SENTINEL_PASSWORD_FILE'].find((name) =>
+      readOptional(env, name),
+    );
+    if (stray !== undefined) throw new ConfigError(stray, 'is set without REDIS_SENTINELS');
+  }
   switch (set[0]) {
     case 'REDIS_CLUSTER_NODES':
-      return { kind: 'cluster', nodes: readNodeList(env, 'REDIS_CLUSTER_NODES') };
+      return { kind: 'cluster', nodes: readNodeList(env, 'REDIS_CLUSTER_NODES'), ...readRedisSecurity(env) };
     case 'REDIS_SENTINELS': {
       const sentinels = readNodeList(env, 'REDIS_SENTINELS');
       if (sentinelName === undefined) throw new ConfigError('REDIS_SENTINEL_NAME', 'is required with REDIS_SENTINELS (the monitored master name)');
       if (/\s/.test(sentinelName)) throw new ConfigError('REDIS_SENTINEL_NAME', 'must not contain whitespace');
-      return { kind: 'sentinel', sentinels, name: sentinelName };
+      const sentinelCredentials = readSentinelCredentials(env);
+      return { kind: 'sentinel', sentinels, name: sentinelName, ...readRedisSecurity(env), ...(sentinelCredentials && { sentinelCredentials }) };
     }
-    default:
-      return { kind: 'single', url: readUrl(env, 'REDIS_URL', undefined, ['redis:', 'rediss:', 'memory:']) };
+    default: {
+      const url = readUrl(env, 'REDIS_URL', undefined, ['redis:', 'rediss:', 'memory:']);
+      return { kind: 'single', url, ...readUrlSecurity(env, url) };
+    }
   }
+}
+
+/**
+ * Whether a Redis is configured (a topology variable set), for launchers that otherwise bring their own. Credentials
+ * or TLS without one are refused: they would go to a Redis that does not expect them.
+ */
+export function isRedisConfigured(env: Env): boolean {
+  if (REDIS_TOPOLOGY_VARIABLES.some((name) => readOptional(env, name) !== undefined)) return true;
+  const stray = redisSecurityVariablesSet(env)[0];
+  if (stray !== undefined) throw new ConfigError(stray, `is set without ${REDIS_TOPOLOGY_VARIABLES.join(', ')} (the local Redis takes no password)`);
+  return false;
 }
 
 /**

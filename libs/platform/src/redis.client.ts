@@ -1,5 +1,5 @@
 import Redis, { Cluster, ClusterOptions, RedisOptions } from 'ioredis';
-import { RedisTopology } from './redis.topology';
+import type { RedisCredentials, RedisSecurity, RedisTopology } from './redis.topology';
 
 /** A connection to any topology: one Redis (plain or through Sentinel) or a Redis Cluster. */
 export type RedisClient = Redis | Cluster;
@@ -36,10 +36,15 @@ export function createRedisClient(target: string | RedisTopology, overrides: Red
         const RedisMock = require('ioredis-mock') as typeof Redis;
         return new RedisMock({ host: 'in-process', port: 1, ...overrides, lazyConnect: false });
       }
-      return new Redis(topology.url, { ...failFast, ...overrides });
+      // Object options after the URL: ioredis keeps the URL's password and adds the CA to rediss://.
+      return new Redis(topology.url, { ...failFast, ...nodeSecurity(topology), ...overrides });
     case 'sentinel': {
       const client = new Redis({
         ...failFast,
+        ...nodeSecurity(topology),
+        // The same TLS towards the sentinels as towards the master they point to.
+        ...(topology.tls && { enableTLSForSentinelMode: true, sentinelTLS: topology.tls }),
+        ...(topology.sentinelCredentials && credentialOptions(topology.sentinelCredentials, 'sentinel')),
         ...overrides,
         sentinels: topology.sentinels,
         name: topology.name,
@@ -54,8 +59,18 @@ export function createRedisClient(target: string | RedisTopology, overrides: Red
       return client;
     }
     case 'cluster':
-      return new Cluster(topology.nodes, clusterOptions(overrides));
+      return new Cluster(topology.nodes, clusterOptions({ ...nodeSecurity(topology), ...overrides }));
   }
+}
+
+/** AUTH and TLS options for the data connections (every Cluster node, the Sentinel-monitored master). */
+function nodeSecurity({ credentials, tls }: RedisSecurity): RedisOptions {
+  return { ...(credentials && credentialOptions(credentials, 'node')), ...(tls && { tls }) };
+}
+
+function credentialOptions({ username, password }: RedisCredentials, to: 'node' | 'sentinel'): RedisOptions {
+  if (to === 'sentinel') return { sentinelPassword: password, ...(username !== undefined && { sentinelUsername: username }) };
+  return { password, ...(username !== undefined && { username }) };
 }
 
 function clusterOptions(overrides: RedisOptions): ClusterOptions {

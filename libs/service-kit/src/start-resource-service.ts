@@ -1,7 +1,9 @@
 import type { Provider, Type } from '@nestjs/common';
 import {
+  checkRedisAccess,
   createAppRegistry,
   createHttpApp,
+  describeMetricsListener,
   describeRedisTopology,
   listen,
   readCorsOrigins,
@@ -22,6 +24,7 @@ export async function startResourceService(
 ): Promise<RunningApp> {
   const config = loadResourceServiceConfig(env, defaults);
   const metricsConfig = readMetricsConfig(env);
+  await checkRedisAccess(config.redis);
   const app = await createHttpApp(resourceServiceModule(config, controllers, providers), {
     corsOrigins: readCorsOrigins(env),
     logLevel: readLogLevel(env),
@@ -38,7 +41,7 @@ export async function startResourceService(
   return {
     name: config.name,
     url,
-    describe: `${config.name} listening on ${url} (audience ${config.audience}, trusts ${config.issuerUrl}); Redis ${describeRedisTopology(config.redis)}`,
+    describe: `${config.name} listening on ${url} (audience ${config.audience}, trusts ${config.issuerUrl}); Redis ${describeRedisTopology(config.redis)}${describeMetricsListener(metricsServer)}`,
     close: async () => {
       metricsServer?.close();
       await app.close();

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { userInfo } from 'node:os';
-import { ConfigError, type RedisClient } from '@app/platform';
+import { checkRedisAccess, ConfigError, type RedisClient } from '@app/platform';
 import { loadIssuerConfig } from '../config/issuer.config';
 import { runMigrations } from '../database/run-migrations';
 import { IssuerError } from '../errors/issuer.error';
@@ -27,7 +27,9 @@ export function issuerContextCommand(command: ContextCommand) {
       if (!redisEnv) console.error('warning: REDIS_URL unset; running issuers pick up key changes within KEY_RELOAD_INTERVAL');
       const withRedis = { ...env, ...(redisEnv ?? { REDIS_URL: 'memory://cli' }) };
       // Validated first, so a bad variable never starts the embedded database.
-      loadIssuerConfig({ ...withRedis, DATABASE_URL: env.DATABASE_URL?.trim() || 'postgres://validating' });
+      const validated = loadIssuerConfig({ ...withRedis, DATABASE_URL: env.DATABASE_URL?.trim() || 'postgres://validating' });
+      // A refused password is a config error here as at the server's start, not an "unreachable" warning.
+      await checkRedisAccess(validated.redis);
       database = await openCliDatabase(env);
       const config = loadIssuerConfig({ ...withRedis, DATABASE_URL: database.url });
       await runMigrations(config.databaseUrl, config.database);

@@ -35,6 +35,12 @@ async function answer(registry: Registry, token: string, authorization: string |
   return { status: 200, headers: { 'content-type': registry.contentType }, body: await registry.metrics() };
 }
 
+/** `; metrics on port N` for an app's start-up line when it has a metrics listener of its own (the real port, also for 0). */
+export function describeMetricsListener(server: Server | undefined): string {
+  const address = server?.address();
+  return address && typeof address === 'object' ? `; metrics on port ${address.port}` : '';
+}
+
 /**
  * GET /metrics on the app's own port when METRICS_TOKEN is set (otherwise the route does not exist: 404),
  * and on METRICS_PORT too when set. Returns the extra listener (if any) for the caller to close.
