@@ -27,6 +27,8 @@ interface Figure {
   p50: number;
   p99: number;
   non2xx: number;
+  /** Server CPU (user + system) per answered request, in µs: less sensitive than req/s to other load on the machine. */
+  cpuUs: number;
 }
 type Server = { url: string; child: ChildProcess };
 
@@ -41,21 +43,42 @@ async function startServer(mode: 'ours' | 'peer', adapter: 'fastify' | 'express'
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-async function measure(url: string, tokens: string[] = []): Promise<Figure> {
+/** utime + stime of a process in ms (clock ticks of 10 ms). */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+
+/**
+ * One scenario. Every request carries a token, on the unguarded route too, so the load generator does the same work in
+ * both runs of a pair: one token as a fixed header, many through setupRequest (dearer for the generator, so a pair
+ * compares like with like).
+ */
+async function measure(server: Server, path: string, tokens: string[]): Promise<Figure> {
   let next = 0;
-  const requests =
-    tokens.length > 0
-      ? [
-          {
-            setupRequest: (req: { headers?: Record<string, string> }) => ({
-              ...req,
-              headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
-            }),
-          },
-        ]
-      : undefined;
-  const result = await autocannon({ url, connections: 32, duration: SECONDS, ...(requests ? { requests } : {}) } as autocannon.Options);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts };
+  const load =
+    tokens.length === 1
+      ? { headers: { authorization: `Bearer ${tokens[0]}` } }
+      : {
+          requests: [
+            {
+              setupRequest: (req: { headers?: Record<string, string> }) => ({
+                ...req,
+                headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+              }),
+            },
+          ],
+        };
+  const cpuBefore = cpuMs(server.child.pid!);
+  const result = await autocannon({ url: `${server.url}${path}`, connections: 32, duration: SECONDS, ...load } as autocannon.Options);
+  const cpuUs = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, result.requests.total);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx + result.errors + result.timeouts,
+    cpuUs,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -105,20 +128,23 @@ async function main() {
     peer: await startServer('peer', 'express', issuer.url, scratch.prefix),
   };
   const scenarios: Record<string, () => Promise<Figure>> = {
-    'fastify unguarded': () => measure(`${servers.fastify.url}/public`),
-    'fastify guarded, one token': () => measure(`${servers.fastify.url}/me`, [one]),
-    'fastify guarded, 10k tokens': () => measure(`${servers.fastify.url}/me`, many),
-    'fastify refused (tampered)': () => measure(`${servers.fastify.url}/me`, [tampered]),
-    'express unguarded': () => measure(`${servers.express.url}/public`),
-    'express guarded, one token': () => measure(`${servers.express.url}/me`, [one]),
-    'express guarded, 10k tokens': () => measure(`${servers.express.url}/me`, many),
-    'peer recipe (express), one token': () => measure(`${servers.peer.url}/me`, [one]),
-    'peer recipe (express), 10k tokens': () => measure(`${servers.peer.url}/me`, many),
+    'fastify unguarded, one token': () => measure(servers.fastify, '/public', [one]),
+    'fastify guarded, one token': () => measure(servers.fastify, '/me', [one]),
+    'fastify unguarded, 10k tokens': () => measure(servers.fastify, '/public', many),
+    'fastify guarded, 10k tokens': () => measure(servers.fastify, '/me', many),
+    'fastify refused (tampered)': () => measure(servers.fastify, '/me', [tampered]),
+    'express unguarded, one token': () => measure(servers.express, '/public', [one]),
+    'express guarded, one token': () => measure(servers.express, '/me', [one]),
+    'express unguarded, 10k tokens': () => measure(servers.express, '/public', many),
+    'express guarded, 10k tokens': () => measure(servers.express, '/me', many),
+    'peer recipe (express), one token': () => measure(servers.peer, '/me', [one]),
+    'peer recipe (express), 10k tokens': () => measure(servers.peer, '/me', many),
   };
   const runs: Record<string, Figure[]> = {};
   try {
     // Warm-up (JIT, JWKS fetch, replica load, caches), not recorded.
     for (const scenario of Object.values(scenarios)) await scenario();
+    // In each run the scenarios go back to back, so each ratio is taken within one run; the median is over runs.
     for (let run = 0; run < RUNS; run++) {
       for (const [name, scenario] of Object.entries(scenarios)) (runs[name] ??= []).push(await scenario());
       console.log(`run ${run + 1}/${RUNS} done`);
@@ -131,38 +157,44 @@ async function main() {
           p50: median(list.map((f) => f.p50)),
           p99: median(list.map((f) => f.p99)),
           non2xx: median(list.map((f) => f.non2xx)),
+          cpuUs: median(list.map((f) => f.cpuUs)),
           runs: list.map((f) => Math.round(f.rps)),
         },
       ]),
     );
+    /** The median over runs of a/b, each run's pair measured back to back. */
+    const ratio = (a: string, b: string) => median(runs[a].map((f, i) => f.rps / runs[b][i].rps));
+    /** The same ratio from server CPU per request (b's cost over a's): what req/s would show on an otherwise idle machine. */
+    const cpuRatio = (a: string, b: string) => median(runs[a].map((f, i) => runs[b][i].cpuUs / f.cpuUs));
     const times = await propagation(servers.fastify, key, issuer.url, scratch.prefix, one);
     const rss = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, Math.round(peakRssMb(s.child.pid!))]));
-    const rps = (name: string) => fig[name].rps;
     const targets = [
-      { figure: 'fastify guarded / unguarded, one token', value: rps('fastify guarded, one token') / rps('fastify unguarded'), limit: 0.85 },
-      { figure: 'fastify guarded / unguarded, 10k tokens', value: rps('fastify guarded, 10k tokens') / rps('fastify unguarded'), limit: 0.6 },
+      { figure: 'fastify guarded / unguarded, one token', value: ratio('fastify guarded, one token', 'fastify unguarded, one token'), limit: 0.85 },
+      { figure: 'fastify guarded / unguarded, 10k tokens', value: ratio('fastify guarded, 10k tokens', 'fastify unguarded, 10k tokens'), limit: 0.6 },
       {
         figure: 'ours (fastify) / peer recipe (express), one token',
-        value: rps('fastify guarded, one token') / rps('peer recipe (express), one token'),
+        value: ratio('fastify guarded, one token', 'peer recipe (express), one token'),
         limit: 3,
       },
       {
         figure: 'ours (express) / peer recipe (express), one token',
-        value: rps('express guarded, one token') / rps('peer recipe (express), one token'),
+        value: ratio('express guarded, one token', 'peer recipe (express), one token'),
         limit: 1.5,
       },
       { figure: 'revocation propagation p99, ms (lower is better)', value: percentile(times, 99), limit: 100, lowerIsBetter: true },
     ];
     const info = [
-      { figure: 'express guarded / unguarded, one token', value: rps('express guarded, one token') / rps('express unguarded') },
-      { figure: 'express guarded / unguarded, 10k tokens', value: rps('express guarded, 10k tokens') / rps('express unguarded') },
-      { figure: 'fastify refused / guarded (one token)', value: rps('fastify refused (tampered)') / rps('fastify guarded, one token') },
-      { figure: 'fastify refused / unguarded', value: rps('fastify refused (tampered)') / rps('fastify unguarded') },
+      { figure: 'fastify guarded / unguarded, one token, by CPU', value: cpuRatio('fastify guarded, one token', 'fastify unguarded, one token') },
+      { figure: 'fastify guarded / unguarded, 10k tokens, by CPU', value: cpuRatio('fastify guarded, 10k tokens', 'fastify unguarded, 10k tokens') },
+      { figure: 'express guarded / unguarded, one token', value: ratio('express guarded, one token', 'express unguarded, one token') },
+      { figure: 'express guarded / unguarded, 10k tokens', value: ratio('express guarded, 10k tokens', 'express unguarded, 10k tokens') },
+      { figure: 'fastify refused / guarded (one token)', value: ratio('fastify refused (tampered)', 'fastify guarded, one token') },
+      { figure: 'fastify refused / unguarded', value: ratio('fastify refused (tampered)', 'fastify unguarded, one token') },
     ];
-    console.log('\nscenario                                   req/s   p50 ms  p99 ms  non-2xx   (runs)');
+    console.log('\nscenario                                   req/s   p50 ms  p99 ms  non-2xx  CPU µs/req   (runs)');
     for (const [name, f] of Object.entries(fig))
       console.log(
-        `${name.padEnd(38)} ${Math.round(f.rps).toString().padStart(9)} ${String(f.p50).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.non2xx).padStart(8)}   ${f.runs.join(' ')}`,
+        `${name.padEnd(38)} ${Math.round(f.rps).toString().padStart(9)} ${String(f.p50).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.non2xx).padStart(8)} ${f.cpuUs.toFixed(1).padStart(11)}   ${f.runs.join(' ')}`,
       );
     console.log(
       `\nrevocation propagation under load (${times.length} logouts): p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`,
