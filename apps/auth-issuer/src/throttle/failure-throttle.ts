@@ -15,6 +15,13 @@ export interface FailureThrottleOptions {
   keyPrefix: string;
   scopes: FailureScope[];
   windowSeconds: number;
+  /**
+   * `reserve` (default): a point is taken before the attempt and given back unless it failed, so parallel
+   * guesses cannot slip past the limit (three Redis round trips per success). `check`: the counters are read
+   * before the attempt and only a failure writes, one round trip per success; parallel guesses all admitted
+   * before the first of them is counted may overshoot the limit by at most their number.
+   */
+  admission?: 'reserve' | 'check';
 }
 
 /** The scopes over their limit and the whole seconds until the longest of them frees a point. */
@@ -25,9 +32,8 @@ export interface Refusal {
 
 /**
  * Counts failed attempts per key in each scope, in Redis (shared by every issuer replica); while Redis is
- * unreachable each replica falls back to the same limits in its own memory. A point is taken before the
- * attempt runs, so parallel guesses cannot slip past the limit, and given back unless the attempt failed
- * in the way that counts: only failures count.
+ * unreachable each replica falls back to the same limits in its own memory. Only failures count; see
+ * `admission` for how an attempt is admitted.
  */
 export class FailureThrottle {
   private readonly limiters: RateLimiterAbstract[];
@@ -52,6 +58,7 @@ export class FailureThrottle {
    * `keys` line up with the scopes. `counts` tells a failure that counts from any other error.
    */
   async attempt<T>(keys: string[], work: () => Promise<T>, counts: (error: unknown) => boolean, refuse: (refusal: Refusal) => Promise<Error>): Promise<T> {
+    if (this.options.admission === 'check') return this.checked(keys, work, counts, refuse);
     const taken = await Promise.allSettled(this.limiters.map((limiter, i) => limiter.consume(keys[i])));
     const over = taken.flatMap((t, i) => (t.status === 'rejected' ? [{ scope: this.options.scopes[i].name, wait: waitOf(t.reason) }] : []));
     if (over.length > 0) {
@@ -74,6 +81,28 @@ export class FailureThrottle {
           keys,
           keys.map(() => true),
         );
+      throw error;
+    }
+  }
+
+  private async checked<T>(
+    keys: string[],
+    work: () => Promise<T>,
+    counts: (error: unknown) => boolean,
+    refuse: (refusal: Refusal) => Promise<Error>,
+  ): Promise<T> {
+    // A store error (no RateLimiterRes, not even from the in-memory fallback) refuses, as a failed consume does.
+    const read = await Promise.allSettled(this.limiters.map((limiter, i) => limiter.get(keys[i])));
+    const over = read.flatMap((r, i) => {
+      const { name, limit } = this.options.scopes[i];
+      if (r.status === 'rejected') return [{ scope: name, wait: 1 }];
+      return r.value && r.value.consumedPoints >= limit ? [{ scope: name, wait: waitOf(r.value) }] : [];
+    });
+    if (over.length > 0) throw await refuse({ scopes: over.map((o) => o.scope), retryAfterSeconds: Math.max(...over.map((o) => o.wait)) });
+    try {
+      return await work();
+    } catch (error) {
+      if (counts(error)) await Promise.allSettled(this.limiters.map((limiter, i) => limiter.consume(keys[i])));
       throw error;
     }
   }
