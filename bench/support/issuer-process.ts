@@ -15,7 +15,9 @@ export interface IssuerProcess {
 export async function startIssuerProcess(env: Record<string, string>): Promise<IssuerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', '..', 'apps', 'auth-issuer', 'src', 'main.js')], {
+  // BENCH_ISSUER_NODE_ARGS: extra node flags for the issuer alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under load.
+  const nodeArgs = (process.env.BENCH_ISSUER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', '..', 'apps', 'auth-issuer', 'src', 'main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'test',
