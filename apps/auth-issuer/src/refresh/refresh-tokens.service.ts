@@ -8,7 +8,7 @@ import { IssuerError } from '../errors/issuer.error';
 import { RevocationWriter } from '../revocation/revocation.writer';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token.codec';
 import { RefreshTokenEntity } from './refresh-token.entity';
-import { beginAndLock, denialTtlSeconds, LockedRefreshRow, RotationConnection, spendAndInsert } from './rotation.statements';
+import { beginAndLock, denialTtlSeconds, LockedRefreshRow, RotationConnection, spendInsertAndCommit } from './rotation.statements';
 
 export interface RefreshGrant {
   subject: string;
@@ -36,6 +36,12 @@ export type PairMinter<T> = (next: IssuedRefreshToken, manager: EntityManager) =
 
 /** A rotation's minter gets the rows read with the token under the subject lock; undefined refuses and ends the family. */
 export type RotationMinter<T> = (next: IssuedRefreshToken, holders: Pick<LockedRefreshRow, 'user' | 'client'>) => Promise<MintedPair<T> | undefined>;
+
+interface RotationTransaction {
+  connection: RotationConnection;
+  manager: EntityManager;
+  committed: boolean;
+}
 
 type RotationOutcome<T> = { kind: 'rotated'; result: T } | { kind: 'reused' | 'refused'; familyId: string; subject: string };
 
@@ -82,13 +88,13 @@ export class RefreshTokensService {
    * tokens of a revoked family, and tokens bound to another client (`clientId` null: a first-party token
    * presented without client auth). `narrowTo` (RFC 6749 §6) must be within the grant's scope; it is checked
    * before anything is spent. The access token issued with `token` is denied: a reissue discards it.
-   * Three PostgreSQL round trips and one to Redis: begin + lock + read, (sign), spend + insert + journal, Redis, commit.
+   * Two PostgreSQL round trips and one to Redis: begin + lock + read, (sign), Redis denial, spend + insert + journal + commit.
    */
   async rotate<T>(token: unknown, clientId: string | null, narrowTo: string[] | undefined, mint: RotationMinter<T>): Promise<T> {
     if (!looksLikeRefreshToken(token)) throw new IssuerError('invalid_grant', INVALID);
     const tokenHash = hashRefreshToken(token);
-    const outcome = await this.rotationTransaction(async (connection, manager): Promise<RotationOutcome<T>> => {
-      const row = await beginAndLock(connection, SESSION_LOCK_CLASS, tokenHash);
+    const outcome = await this.rotationTransaction(async (tx): Promise<RotationOutcome<T>> => {
+      const row = await beginAndLock(tx.connection, SESSION_LOCK_CLASS, tokenHash);
       if (!row || row.revoked || row.expiresAt.getTime() <= Date.now() || row.clientId !== clientId) {
         throw new IssuerError('invalid_grant', INVALID);
       }
@@ -96,7 +102,7 @@ export class RefreshTokensService {
       if (row.familyRevoked) throw new IssuerError('invalid_grant', INVALID);
       const ended = { familyId: row.familyId, subject: row.subject };
       if (row.spent) {
-        await this.revokeFamilyWith(manager, row.familyId);
+        await this.revokeFamilyWith(tx.manager, row.familyId);
         return { kind: 'reused', ...ended };
       }
       const granted = new Set(row.scope.split(' ').filter(Boolean));
@@ -106,7 +112,7 @@ export class RefreshTokensService {
       const next = { subject: row.subject, familyId: row.familyId, clientId: row.clientId, scope: row.scope, token: newRefreshToken() };
       const minted = await mint(next, { user: row.user, client: row.client });
       if (!minted) {
-        await this.revokeFamilyWith(manager, row.familyId);
+        await this.revokeFamilyWith(tx.manager, row.familyId);
         return { kind: 'refused', ...ended };
       }
       const now = new Date();
@@ -114,7 +120,10 @@ export class RefreshTokensService {
         row.accessJti && row.accessExpiresAt
           ? { jti: row.accessJti, ttlSeconds: denialTtlSeconds(Math.floor(row.accessExpiresAt.getTime() / 1000)) }
           : undefined;
-      await spendAndInsert(connection, {
+      // Redis before the commit, as ever: if Redis cannot take the denial, nothing is spent and the client may retry.
+      // (Should the commit then fail, the old access token is denied early, as it would be by a retry.)
+      if (denied) await this.revocation.announceDeniedAccessToken(denied.jti, denied.ttlSeconds);
+      await spendInsertAndCommit(tx.connection, {
         spentRowId: row.id,
         spentAt: now,
         tokenHash: hashRefreshToken(next.token),
@@ -127,8 +136,7 @@ export class RefreshTokensService {
         accessExpiresAt: new Date(minted.accessExp * 1000),
         denied,
       });
-      // Journal in this transaction, then Redis: if Redis cannot take it, nothing is spent and the client may retry.
-      if (denied) await this.revocation.announceDeniedAccessToken(denied.jti, denied.ttlSeconds);
+      tx.committed = true;
       return { kind: 'rotated', result: minted.result };
     });
     if (outcome.kind === 'rotated') return outcome.result;
@@ -168,18 +176,19 @@ export class RefreshTokensService {
 
   /**
    * A transaction on one pooled connection that `work` opens itself (beginAndLock sends BEGIN with the lock and
-   * the read); committed when `work` returns, rolled back when it throws. `manager` runs on the same connection.
+   * the read) and may commit itself (`committed`); else committed when `work` returns, rolled back when it throws.
+   * `manager` runs on the same connection.
    */
-  private async rotationTransaction<T>(work: (connection: RotationConnection, manager: EntityManager) => Promise<T>): Promise<T> {
+  private async rotationTransaction<T>(work: (tx: RotationTransaction) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
-      const connection = (await runner.connect()) as RotationConnection;
+      const tx: RotationTransaction = { connection: (await runner.connect()) as RotationConnection, manager: runner.manager, committed: false };
       try {
-        const result = await work(connection, runner.manager);
-        await connection.query('COMMIT');
+        const result = await work(tx);
+        if (!tx.committed) await tx.connection.query('COMMIT');
         return result;
       } catch (error) {
-        await connection.query('ROLLBACK').catch(() => undefined);
+        await tx.connection.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
     } catch (error) {

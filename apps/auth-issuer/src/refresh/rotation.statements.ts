@@ -1,5 +1,6 @@
 import { REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
 import { FaultError } from '@app/platform';
+import { escapeLiteral } from 'pg';
 
 /** The node-postgres connection a rotation runs on (QueryRunner.connect()), reduced to what it calls. */
 export interface RotationConnection {
@@ -25,7 +26,7 @@ export interface LockedRefreshRow {
   client: { clientId: string; allowedAudiences: string[]; disabled: boolean } | null;
 }
 
-/** What the successor row holds; `deniedJti` is the replaced access token, journaled in the same statement. */
+/** What the successor row holds; `denied` is the replaced access token, journaled in the same statement. */
 export interface Successor {
   spentRowId: string;
   spentAt: Date;
@@ -104,32 +105,36 @@ export async function beginAndLock(connection: RotationConnection, lockClass: nu
 }
 
 /**
- * Spends the row, inserts its successor and journals the replaced access token's denial, in one statement
- * (RevocationJournal.recordJti's upsert, inlined).
+ * Spends the row, inserts its successor, journals the replaced access token's denial (RevocationJournal.recordJti's
+ * upsert) and commits: one round trip. The simple protocol has no parameters, so every value is inlined as a
+ * literal (pg's escapeLiteral; dates as ISO strings, numbers checked to be integers). On an error PostgreSQL skips
+ * the COMMIT and the transaction stays open for the caller's ROLLBACK.
  */
-export async function spendAndInsert(connection: RotationConnection, next: Successor): Promise<void> {
+export async function spendInsertAndCommit(connection: RotationConnection, next: Successor): Promise<void> {
   const journal = next.denied
-    ? `, journal AS (INSERT INTO revoked_tokens (jti, expires_at) VALUES ($11, now() + make_interval(secs => $12))
+    ? `, journal AS (INSERT INTO revoked_tokens (jti, expires_at) VALUES (${text(next.denied.jti)}, now() + make_interval(secs => ${integer(next.denied.ttlSeconds)}))
          ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(revoked_tokens.expires_at, EXCLUDED.expires_at))`
     : '';
   await connection.query(
-    `WITH spent AS (UPDATE refresh_tokens SET spent_at = $2 WHERE id = $1)${journal}
+    `WITH spent AS (UPDATE refresh_tokens SET spent_at = ${at(next.spentAt)} WHERE id = ${text(next.spentRowId)}::uuid)${journal}
      INSERT INTO refresh_tokens (token_hash, family_id, subject, client_id, scope, created_at, expires_at, access_jti, access_expires_at)
-     VALUES ($3, $4, $5, $6, $7, $2, $8, $9, $10)`,
-    [
-      next.spentRowId,
-      next.spentAt,
-      next.tokenHash,
-      next.familyId,
-      next.subject,
-      next.clientId,
-      next.scope,
-      next.expiresAt,
-      next.accessJti,
-      next.accessExpiresAt,
-      ...(next.denied ? [next.denied.jti, next.denied.ttlSeconds] : []),
-    ],
+     VALUES (${text(next.tokenHash)}, ${text(next.familyId)}::uuid, ${text(next.subject)}, ${text(next.clientId)}, ${text(next.scope)},
+             ${at(next.spentAt)}, ${at(next.expiresAt)}, ${text(next.accessJti)}, ${at(next.accessExpiresAt)});
+     COMMIT`,
   );
+}
+
+function text(value: string | null): string {
+  return value === null ? 'NULL' : escapeLiteral(value);
+}
+
+function at(date: Date): string {
+  return `${escapeLiteral(date.toISOString())}::timestamptz`;
+}
+
+function integer(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new FaultError('ERR_INTERNAL', 'not an integer');
+  return String(value);
 }
 
 /** Seconds a denied jti must stay denied: until its `exp`, plus the largest tolerance a guard may apply. */
