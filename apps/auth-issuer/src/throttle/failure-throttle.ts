@@ -1,4 +1,4 @@
-import type { RedisClient } from '@app/platform';
+import { isRedisCluster, type RedisClient } from '@app/platform';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** One dimension failures are counted in (an account, a client, an address) and its limit per window. */
@@ -18,7 +18,7 @@ export interface FailureThrottleOptions {
   /**
    * `reserve` (default): a point is taken before the attempt and given back unless it failed, so parallel
    * guesses cannot slip past the limit (three Redis round trips per success). `check`: the counters are read
-   * before the attempt and only a failure writes, one round trip per success; parallel guesses all admitted
+   * before the attempt (one round trip for all scopes) and only a failure writes; parallel guesses all admitted
    * before the first of them is counted may overshoot the limit by at most their number.
    */
   admission?: 'reserve' | 'check';
@@ -91,12 +91,12 @@ export class FailureThrottle {
     counts: (error: unknown) => boolean,
     refuse: (refusal: Refusal) => Promise<Error>,
   ): Promise<T> {
-    // A store error (no RateLimiterRes, not even from the in-memory fallback) refuses, as a failed consume does.
-    const read = await Promise.allSettled(this.limiters.map((limiter, i) => limiter.get(keys[i])));
+    // A store error (not even the in-memory fallback answered) refuses, as a failed consume does.
+    const read = await this.read(keys);
     const over = read.flatMap((r, i) => {
       const { name, limit } = this.options.scopes[i];
-      if (r.status === 'rejected') return [{ scope: name, wait: 1 }];
-      return r.value && r.value.consumedPoints >= limit ? [{ scope: name, wait: waitOf(r.value) }] : [];
+      if (r === 'error') return [{ scope: name, wait: 1 }];
+      return r && r.failures >= limit ? [{ scope: name, wait: Math.max(1, Math.ceil(r.msLeft / 1000)) }] : [];
     });
     if (over.length > 0) throw await refuse({ scopes: over.map((o) => o.scope), retryAfterSeconds: Math.max(...over.map((o) => o.wait)) });
     try {
@@ -105,6 +105,28 @@ export class FailureThrottle {
       if (counts(error)) await Promise.allSettled(this.limiters.map((limiter, i) => limiter.consume(keys[i])));
       throw error;
     }
+  }
+
+  /**
+   * Each key's failures in its window and the ms until the window ends (null: none). From one Redis server, all
+   * counters in one round trip (the limiters' keys and format, read directly); otherwise, or when that read fails,
+   * through the limiters, which fall back to memory.
+   */
+  private async read(keys: string[]): Promise<Array<{ failures: number; msLeft: number } | null | 'error'>> {
+    const { redis, inProcess } = this.options;
+    if (!inProcess && !isRedisCluster(redis) && redis.status === 'ready') {
+      const multi = redis.multi();
+      for (const [i, key] of keys.entries()) multi.get(this.limiters[i].getKey(key)).pttl(this.limiters[i].getKey(key));
+      const replies = await multi.exec().catch(() => null);
+      if (replies && replies.every(([error]) => !error)) {
+        return keys.map((_, i) => {
+          const [points, ttl] = [replies[2 * i][1], Number(replies[2 * i + 1][1])];
+          return points === null || ttl === -2 ? null : { failures: Number(points), msLeft: Math.max(0, ttl) };
+        });
+      }
+    }
+    const settled = await Promise.allSettled(this.limiters.map((limiter, i) => limiter.get(keys[i])));
+    return settled.map((r) => (r.status === 'rejected' ? 'error' : r.value && { failures: r.value.consumedPoints, msLeft: r.value.msBeforeNext }));
   }
 
   private async giveBack(keys: string[], which: boolean[]): Promise<void> {
