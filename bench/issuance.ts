@@ -11,7 +11,7 @@
  */
 import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { measureSigning } from './support/raw-signing';
 import { startIssuerProcess, type IssuerProcess } from './support/issuer-process';
@@ -32,12 +32,15 @@ interface Figure {
   non2xx: number;
   p50Ms: number;
   p99Ms: number;
+  /** Issuer process CPU (user + system) per answered grant in the median run, in µs: what the issuer itself spends. */
+  issuerCpuUsPerGrant: number;
 }
 
 /** One short load run; `body` yields each request's form or JSON body, `onBody` sees each 2xx answer. */
-async function run(url: string, contentType: string, body: () => string, onBody?: (status: number, text: string) => void) {
+async function run(issuer: IssuerProcess, path: string, contentType: string, body: () => string, onBody?: (status: number, text: string) => void) {
+  const cpuBefore = issuer.cpuMs();
   const result = await autocannon({
-    url,
+    url: `${issuer.url}${path}`,
     connections: CONNECTIONS,
     duration: SECONDS,
     requests: [
@@ -55,6 +58,7 @@ async function run(url: string, contentType: string, body: () => string, onBody?
     non2xx: result.non2xx + result.errors + result.timeouts,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    cpuUsPerGrant: result['2xx'] > 0 ? ((issuer.cpuMs() - cpuBefore) * 1000) / result['2xx'] : 0,
   };
 }
 
@@ -71,6 +75,7 @@ async function figure(raw: number, once: () => ReturnType<typeof run>): Promise<
     non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
     p50Ms: median.p50,
     p99Ms: median.p99,
+    issuerCpuUsPerGrant: Math.round(median.cpuUsPerGrant),
   };
 }
 
@@ -81,13 +86,8 @@ function refreshLoad(issuer: IssuerProcess, pool: string[], path: string, form: 
     if (status === 200) pool.push((JSON.parse(text) as { refresh_token: string }).refresh_token);
   };
   return form
-    ? run(
-        `${issuer.url}${path}`,
-        'application/x-www-form-urlencoded',
-        () => new URLSearchParams({ grant_type: 'refresh_token', refresh_token: take() }).toString(),
-        give,
-      )
-    : run(`${issuer.url}${path}`, 'application/json', () => JSON.stringify({ refresh_token: take() }), give);
+    ? run(issuer, path, 'application/x-www-form-urlencoded', () => new URLSearchParams({ grant_type: 'refresh_token', refresh_token: take() }).toString(), give)
+    : run(issuer, path, 'application/json', () => JSON.stringify({ refresh_token: take() }), give);
 }
 
 async function benchAlgorithm(alg: string) {
@@ -106,7 +106,7 @@ async function benchAlgorithm(alg: string) {
       rawSigningPerSecond: Math.round(raw),
       refresh: await figure(raw, () => refreshLoad(issuer!, pool, '/auth/refresh', false)),
       oauthRefreshToken: await figure(raw, () => refreshLoad(issuer!, pool, '/oauth/token', true)),
-      clientCredentials: await figure(raw, () => run(`${issuer!.url}/oauth/token`, 'application/x-www-form-urlencoded', () => clientForm)),
+      clientCredentials: await figure(raw, () => run(issuer!, '/oauth/token', 'application/x-www-form-urlencoded', () => clientForm)),
       issuerPeakRssMb: Math.round((await issuer.peakRss()) / 1024 / 1024),
     };
     print(alg, result);
@@ -126,23 +126,31 @@ function print(alg: string, result: { rawSigningPerSecond: number; refresh: Figu
     ['POST /oauth/token client_credentials', result.clientCredentials],
   ] as const) {
     console.log(
-      `  ${name.padEnd(38)} ${String(f.perSecond).padStart(6)}/s  ratio ${f.ratioToRawSigning.toFixed(2)}  runs ${f.runs.join(',')}  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  non-2xx ${f.non2xx}`,
+      `  ${name.padEnd(38)} ${String(f.perSecond).padStart(6)}/s  ratio ${f.ratioToRawSigning.toFixed(2)}  issuer CPU ${f.issuerCpuUsPerGrant} µs/grant  runs ${f.runs.join(',')}  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  non-2xx ${f.non2xx}`,
     );
   }
 }
 
 async function main() {
+  // Other work on the machine shows in the figures: the load average says how much there was.
+  const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
   const results: Record<string, unknown> = {};
   for (const alg of ALGS) results[alg] = await benchAlgorithm(alg);
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model,
+      node: process.version,
+      loadAverage: { before: loadBefore, after: loadavg().map((l) => Number(l.toFixed(2))) },
+    },
     settings: { seconds: SECONDS, runs: RUNS, connections: CONNECTIONS },
     results,
   };
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'issuance.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`load average (1, 5, 15 min): before ${loadBefore.join(' ')}, after ${report.machine.loadAverage.after.join(' ')}`);
   console.log(`saved ${join(dir, 'issuance.json')}`);
 }
 

@@ -8,6 +8,8 @@ export interface IssuerProcess {
   url: string;
   /** Peak resident set size of the issuer process in bytes (Linux VmHWM), 0 where unknown. */
   peakRss(): Promise<number>;
+  /** CPU time (user + system) the issuer process has used so far in ms (Linux /proc), 0 where unknown. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -15,7 +17,9 @@ export interface IssuerProcess {
 export async function startIssuerProcess(env: Record<string, string>): Promise<IssuerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', '..', 'apps', 'auth-issuer', 'src', 'main.js')], {
+  // BENCH_ISSUER_NODE_ARGS: extra node flags for the issuer alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under load.
+  const nodeArgs = (process.env.BENCH_ISSUER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', '..', 'apps', 'auth-issuer', 'src', 'main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'test',
@@ -46,6 +50,11 @@ export async function startIssuerProcess(env: Record<string, string>): Promise<I
     peakRss: async () => {
       const match = /VmHWM:\s+(\d+) kB/.exec(safeRead(`/proc/${child.pid}/status`));
       return match ? Number(match[1]) * 1024 : 0;
+    },
+    cpuMs: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime and stime in clock ticks (100 per second).
+      const fields = safeRead(`/proc/${child.pid}/stat`).split(') ')[1]?.split(' ') ?? [];
+      return fields.length > 13 ? (Number(fields[11]) + Number(fields[12])) * 10 : 0;
     },
     stop: async () => {
       child.kill('SIGTERM');

@@ -11,7 +11,8 @@ describe('OAuth token endpoint', () => {
   let multi: { id: string; secret: string };
 
   beforeAll(async () => {
-    system = await startTestSystem();
+    // Client rows are cached for CLIENT_CACHE_TTL: one second here, so a disabled client's refusal is quick to see.
+    system = await startTestSystem({ CLIENT_CACHE_TTL: '1' });
     db = new Client({ connectionString: system.databaseUrl });
     await db.connect();
     billingReader = await createClient(system.databaseUrl, 'orders-to-billing', 'invoices:read', 'billing-api');
@@ -150,10 +151,11 @@ describe('OAuth token endpoint', () => {
       }
     });
 
-    it('a disabled client is refused', async () => {
+    it('a disabled client is refused once CLIENT_CACHE_TTL has passed', async () => {
       const client = await createClient(system.databaseUrl, 'soon-disabled', 'invoices:read', 'billing-api');
       expect((await token({ grant_type: 'client_credentials' }, basic(client.id, client.secret))).status).toBe(200);
       await db.query(`UPDATE clients SET disabled = true WHERE client_id = 'soon-disabled'`);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       expectError(await token({ grant_type: 'client_credentials' }, basic(client.id, client.secret)), 401, 'invalid_client');
     });
   });

@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AccessTokenClaims, issuerOwnAudiences, type TokenResponse } from '@app/contract';
-import { ClientEntity } from '../clients/client.entity';
 import { isReservedAudience } from '../clients/client.rules';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { AuditLog } from '../audit/audit-log.service';
 import { RefreshTokensService } from '../refresh/refresh-tokens.service';
 import { RevocationWriter } from '../revocation/revocation.writer';
 import { TokenIssuer } from '../tokens/token-issuer.service';
-import { UserEntity } from '../users/user.entity';
 
 /** Refresh, logout and log-out-everywhere for first-party user sessions. */
 @Injectable()
@@ -29,11 +27,9 @@ export class SessionService {
    * The access token issued with `refreshToken` is denied: every refresh path (/auth/refresh, /oauth/token, cookie mode) comes here.
    */
   refresh(refreshToken: string, { clientId = null, scope }: { clientId?: string | null; scope?: string[] } = {}): Promise<TokenResponse> {
-    return this.refreshTokens.rotate(refreshToken, clientId, scope, async (next, manager) => {
-      const user = await manager.findOne(UserEntity, { where: { id: next.subject } });
+    return this.refreshTokens.rotate(refreshToken, clientId, scope, async (next, { user, client }) => {
       if (!user || user.disabled) return undefined;
       // A code-flow session's tokens stay its client's: its audiences, its client_id; a client gone or disabled ends it.
-      const client = next.clientId === null ? null : await manager.findOne(ClientEntity, { where: { clientId: next.clientId } });
       if (client && client.disabled) return undefined;
       const audience = client?.allowedAudiences.filter((aud) => !isReservedAudience(aud, issuerOwnAudiences(this.config.issuerUrl)));
       if (next.clientId !== null && !audience?.length) return undefined;

@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service';
 import { IssuerError } from '../errors/issuer.error';
+import { ClientCache } from './client-cache';
 import { ClientSecretHasher, type StoredSecret } from './client-secret.hasher';
 import { ClientEntity } from './client.entity';
 import { assertValidNewClient, isValidClientId, MAX_CLIENT_SECRET_BYTES, NewClient } from './client.rules';
@@ -21,6 +22,8 @@ export class ClientsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly hasher: ClientSecretHasher,
     private readonly audit: AuditLog,
+    // Absent in the CLI, which only registers clients.
+    @Optional() private readonly cache?: ClientCache,
   ) {}
 
   /** `reservedAudiences`: the issuer's own audiences (issuerOwnAudiences), which no client may hold. */
@@ -63,7 +66,7 @@ export class ClientsService {
    */
   async authenticate({ clientId, secret }: ClientCredentials): Promise<ClientEntity> {
     const plausible = isValidClientId(clientId) && Buffer.byteLength(secret, 'utf8') <= MAX_CLIENT_SECRET_BYTES;
-    const client = plausible ? await this.dataSource.getRepository(ClientEntity).findOneBy({ clientId }) : null;
+    const client = plausible ? await this.find(clientId) : null;
     // A public client has no secret: the decoy hash runs, and any secret it presents fails.
     const check = await this.hasher.verify(client ?? undefined, plausible ? secret : '');
     if (!client || !check.ok || client.disabled) {
@@ -81,11 +84,17 @@ export class ClientsService {
    */
   async publicClient(clientId: string): Promise<ClientEntity | undefined> {
     if (!isValidClientId(clientId)) return undefined;
-    const client = await this.dataSource.getRepository(ClientEntity).findOneBy({ clientId });
+    const client = await this.find(clientId);
     if (!client) return undefined;
     if (client.clientType === 'public' && !client.disabled) return client;
     await this.audit.record('client_auth_failure', null, { client_id: clientId, reason: client.disabled ? 'disabled' : 'no_secret' });
     throw new IssuerError('invalid_client', 'this client must authenticate');
+  }
+
+  /** The client's row, through the cache (CLIENT_CACHE_TTL) when there is one. */
+  private find(clientId: string): Promise<ClientEntity | null> {
+    const load = () => this.dataSource.getRepository(ClientEntity).findOneBy({ clientId });
+    return this.cache ? this.cache.get(clientId, load) : load();
   }
 
   /**
@@ -97,6 +106,7 @@ export class ClientsService {
     await this.dataSource
       .getRepository(ClientEntity)
       .update({ clientId: client.clientId, secretHash: client.secretHash ?? undefined, secretHashAlg: 'argon2id-rehash' }, next)
+      .then(() => this.cache?.forget(client.clientId))
       .catch((error) => this.logger.warn(`client ${client.clientId}: secret hash not upgraded: ${error instanceof Error ? error.message : String(error)}`));
   }
 }

@@ -50,6 +50,8 @@ export interface IssuerConfig {
   cookieDelivery: boolean;
   loginProtection: LoginProtectionConfig;
   clientAuthProtection: ClientAuthProtectionConfig;
+  /** CLIENT_CACHE_TTL: seconds a client row read for authentication is reused (0: read every time). */
+  clientCacheTtl: number;
   tokenExchange: TokenExchangeConfig;
 }
 
@@ -91,6 +93,7 @@ export function loadIssuerConfig(env: NodeJS.ProcessEnv): IssuerConfig {
     cookieDelivery: readEnum(env, 'AUTH_COOKIE', ['0', '1'], '0') === '1',
     loginProtection: loadLoginProtectionConfig(env),
     clientAuthProtection: loadClientAuthProtectionConfig(env),
+    clientCacheTtl: readInt(env, 'CLIENT_CACHE_TTL', 5, { min: 0, max: 300 }),
     tokenExchange: loadTokenExchangeConfig(env),
   };
 }

@@ -19,14 +19,13 @@ export function grantOf(path: string, body: unknown): string {
 }
 
 /**
- * The access token a response carries (JSON body, or the Set-Cookie of cookie delivery), read only for its
- * protected header: our own token, so alg and kid are ours; nothing else of it is kept.
+ * The access token a response carries (its serialized JSON body, or the Set-Cookie of cookie delivery), read only
+ * for its protected header: our own token, so alg and kid are ours; nothing else of it is kept.
  */
-export function issuedTokenHeader(result: unknown, setCookie: unknown): { alg: string; kid: string } | undefined {
-  const fromBody = typeof result === 'object' && result !== null ? (result as Record<string, unknown>).access_token : undefined;
+export function issuedTokenHeader(body: unknown, setCookie: unknown): { alg: string; kid: string } | undefined {
+  const fromBody = typeof body === 'string' ? /"access_token":"(eyJ[\w-]+)\./.exec(body)?.[1] : undefined;
   const cookies = Array.isArray(setCookie) ? setCookie : typeof setCookie === 'string' ? [setCookie] : [];
-  const fromCookie = cookies.map((cookie) => /=(eyJ[\w-]+)\./.exec(String(cookie))?.[1]).find(Boolean);
-  const header = typeof fromBody === 'string' ? fromBody.split('.', 1)[0] : fromCookie;
+  const header = fromBody ?? cookies.map((cookie) => /=(eyJ[\w-]+)\./.exec(String(cookie))?.[1]).find(Boolean);
   if (!header) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown };

@@ -1,10 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 import { IssuerMetrics } from './issuer-metrics.service';
 import { KeyLifecycleGauges } from './key-lifecycle.gauges';
 import { METRICS_REGISTRY } from './metrics.tokens';
-import { TokensIssuedInterceptor } from './tokens-issued.interceptor';
+import { TokensIssuedHook } from './tokens-issued.hook';
 
 /**
  * The issuer's series on the app's registry (docs/operations.md): tokens issued, logins, reuse detections,
@@ -16,12 +15,7 @@ export class IssuerMetricsModule {
   static forRegistry(registry: Registry): DynamicModule {
     return {
       module: IssuerMetricsModule,
-      providers: [
-        { provide: METRICS_REGISTRY, useValue: registry },
-        IssuerMetrics,
-        KeyLifecycleGauges,
-        { provide: APP_INTERCEPTOR, useClass: TokensIssuedInterceptor },
-      ],
+      providers: [{ provide: METRICS_REGISTRY, useValue: registry }, IssuerMetrics, KeyLifecycleGauges, TokensIssuedHook],
       exports: [IssuerMetrics],
     };
   }

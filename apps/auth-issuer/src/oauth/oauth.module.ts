@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SessionsModule } from '../auth/sessions.module';
+import { ClientCache } from '../clients/client-cache';
 import { ClientSecretHasher } from '../clients/client-secret.hasher';
 import { ClientsService } from '../clients/clients.service';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
@@ -29,6 +30,7 @@ import { TokenRevocationService } from './token-revocation.service';
       useFactory: (passwords: PasswordHasher, config: IssuerConfig) => new ClientSecretHasher(passwords, config.keyEncryptionKey),
       inject: [PasswordHasher, ISSUER_CONFIG],
     },
+    ClientCache,
     ClientsService,
     ClientAuthentication,
     RefreshTokenGrant,

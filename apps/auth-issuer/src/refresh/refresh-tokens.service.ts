@@ -8,6 +8,7 @@ import { IssuerError } from '../errors/issuer.error';
 import { RevocationWriter } from '../revocation/revocation.writer';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token.codec';
 import { RefreshTokenEntity } from './refresh-token.entity';
+import { beginAndLock, denialTtlSeconds, LockedRefreshRow, RotationConnection, spendInsertAndCommit } from './rotation.statements';
 
 export interface RefreshGrant {
   subject: string;
@@ -32,6 +33,15 @@ export interface MintedPair<T> {
  * `manager`: the transaction holds a pooled connection). Undefined refuses the grant and ends the family.
  */
 export type PairMinter<T> = (next: IssuedRefreshToken, manager: EntityManager) => Promise<MintedPair<T> | undefined>;
+
+/** A rotation's minter gets the rows read with the token under the subject lock; undefined refuses and ends the family. */
+export type RotationMinter<T> = (next: IssuedRefreshToken, holders: Pick<LockedRefreshRow, 'user' | 'client'>) => Promise<MintedPair<T> | undefined>;
+
+interface RotationTransaction {
+  connection: RotationConnection;
+  manager: EntityManager;
+  committed: boolean;
+}
 
 type RotationOutcome<T> = { kind: 'rotated'; result: T } | { kind: 'reused' | 'refused'; familyId: string; subject: string };
 
@@ -78,40 +88,55 @@ export class RefreshTokensService {
    * tokens of a revoked family, and tokens bound to another client (`clientId` null: a first-party token
    * presented without client auth). `narrowTo` (RFC 6749 §6) must be within the grant's scope; it is checked
    * before anything is spent. The access token issued with `token` is denied: a reissue discards it.
+   * Two PostgreSQL round trips and one to Redis: begin + lock + read, (sign), Redis denial, spend + insert + journal + commit.
    */
-  async rotate<T>(token: unknown, clientId: string | null, narrowTo: string[] | undefined, mint: PairMinter<T>): Promise<T> {
+  async rotate<T>(token: unknown, clientId: string | null, narrowTo: string[] | undefined, mint: RotationMinter<T>): Promise<T> {
     if (!looksLikeRefreshToken(token)) throw new IssuerError('invalid_grant', INVALID);
     const tokenHash = hashRefreshToken(token);
-    const found = await this.dataSource.manager.findOne(RefreshTokenEntity, { where: { tokenHash } });
-    if (!found) throw new IssuerError('invalid_grant', INVALID);
-    const outcome = await this.underSubjectLock(found.subject, async (manager): Promise<RotationOutcome<T>> => {
-      const row = await this.lockRow(manager, tokenHash);
-      if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now() || row.clientId !== clientId) {
+    const outcome = await this.rotationTransaction(async (tx): Promise<RotationOutcome<T>> => {
+      const row = await beginAndLock(tx.connection, SESSION_LOCK_CLASS, tokenHash);
+      if (!row || row.revoked || row.expiresAt.getTime() <= Date.now() || row.clientId !== clientId) {
         throw new IssuerError('invalid_grant', INVALID);
       }
       // A family with any revoked token is over, whatever its newest row says.
       if (row.familyRevoked) throw new IssuerError('invalid_grant', INVALID);
       const ended = { familyId: row.familyId, subject: row.subject };
-      if (row.spentAt) {
-        await this.revokeFamilyWith(manager, row.familyId);
+      if (row.spent) {
+        await this.revokeFamilyWith(tx.manager, row.familyId);
         return { kind: 'reused', ...ended };
       }
       const granted = new Set(row.scope.split(' ').filter(Boolean));
       if (narrowTo && !narrowTo.every((scope) => granted.has(scope))) {
         throw new IssuerError('invalid_scope', 'requested scope exceeds the scope originally granted');
       }
-      await manager.update(RefreshTokenEntity, { id: row.id }, { spentAt: new Date() });
       const next = { subject: row.subject, familyId: row.familyId, clientId: row.clientId, scope: row.scope, token: newRefreshToken() };
-      const minted = await mint(next, manager);
+      const minted = await mint(next, { user: row.user, client: row.client });
       if (!minted) {
-        await this.revokeFamilyWith(manager, row.familyId);
+        await this.revokeFamilyWith(tx.manager, row.familyId);
         return { kind: 'refused', ...ended };
       }
-      // Journal in this transaction, then Redis: if Redis cannot take it, nothing is spent and the client may retry.
-      if (row.accessJti && row.accessExpiresAt) {
-        await this.revocation.denyAccessToken(row.accessJti, Math.floor(row.accessExpiresAt.getTime() / 1000), manager);
-      }
-      await this.insert(manager, next, minted);
+      const now = new Date();
+      const denied =
+        row.accessJti && row.accessExpiresAt
+          ? { jti: row.accessJti, ttlSeconds: denialTtlSeconds(Math.floor(row.accessExpiresAt.getTime() / 1000)) }
+          : undefined;
+      // Redis before the commit, as ever: if Redis cannot take the denial, nothing is spent and the client may retry.
+      // (Should the commit then fail, the old access token is denied early, as it would be by a retry.)
+      if (denied) await this.revocation.announceDeniedAccessToken(denied.jti, denied.ttlSeconds);
+      await spendInsertAndCommit(tx.connection, {
+        spentRowId: row.id,
+        spentAt: now,
+        tokenHash: hashRefreshToken(next.token),
+        familyId: next.familyId,
+        subject: next.subject,
+        clientId: next.clientId,
+        scope: next.scope,
+        expiresAt: new Date(now.getTime() + this.config.refreshTokenTtl * 1000),
+        accessJti: minted.accessJti,
+        accessExpiresAt: new Date(minted.accessExp * 1000),
+        denied,
+      });
+      tx.committed = true;
       return { kind: 'rotated', result: minted.result };
     });
     if (outcome.kind === 'rotated') return outcome.result;
@@ -149,6 +174,30 @@ export class RefreshTokensService {
     });
   }
 
+  /**
+   * A transaction on one pooled connection that `work` opens itself (beginAndLock sends BEGIN with the lock and
+   * the read) and may commit itself (`committed`); else committed when `work` returns, rolled back when it throws.
+   * `manager` runs on the same connection.
+   */
+  private async rotationTransaction<T>(work: (tx: RotationTransaction) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const tx: RotationTransaction = { connection: (await runner.connect()) as RotationConnection, manager: runner.manager, committed: false };
+      try {
+        const result = await work(tx);
+        if (!tx.committed) await tx.connection.query('COMMIT');
+        return result;
+      } catch (error) {
+        await tx.connection.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } catch (error) {
+      throw busyOrRethrow(error);
+    } finally {
+      await runner.release();
+    }
+  }
+
   private async underSubjectLock<T>(subject: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
       return await this.dataSource.transaction(async (manager) => {
@@ -156,25 +205,8 @@ export class RefreshTokensService {
         return work(manager);
       });
     } catch (error) {
-      // statement_timeout while queued behind the subject's other refreshes: nothing was applied.
-      const failure = error as { code?: string; driverError?: { code?: string } };
-      if ((failure.code ?? failure.driverError?.code) === '57014') throw new IssuerError('temporarily_unavailable', 'session busy; retry', 1);
-      throw error;
+      throw busyOrRethrow(error);
     }
-  }
-
-  /**
-   * The token's row, locked, and whether its family has a revoked member, in one round trip. Read after the
-   * subject lock: every writer of the subject's rows holds that lock, so this statement's snapshot sees them all.
-   */
-  private async lockRow(manager: EntityManager, tokenHash: string): Promise<(RefreshTokenEntity & { familyRevoked: boolean }) | undefined> {
-    const { entities, raw } = await manager
-      .createQueryBuilder(RefreshTokenEntity, 'r')
-      .addSelect('EXISTS (SELECT 1 FROM refresh_tokens f WHERE f.family_id = r.family_id AND f.revoked_at IS NOT NULL)', 'family_revoked')
-      .where('r.token_hash = :tokenHash', { tokenHash })
-      .setLock('pessimistic_write')
-      .getRawAndEntities<{ family_revoked: boolean }>();
-    return entities[0] && Object.assign(entities[0], { familyRevoked: raw[0].family_revoked === true });
   }
 
   private async revokeFamilyWith(manager: EntityManager, familyId: string): Promise<void> {
@@ -195,4 +227,10 @@ export class RefreshTokensService {
       accessExpiresAt: new Date(minted.accessExp * 1000),
     });
   }
+}
+
+/** statement_timeout while queued behind the subject's other refreshes: nothing was applied, the client may retry. */
+function busyOrRethrow(error: unknown): unknown {
+  const failure = error as { code?: string; driverError?: { code?: string } };
+  return (failure.code ?? failure.driverError?.code) === '57014' ? new IssuerError('temporarily_unavailable', 'session busy; retry', 1) : error;
 }

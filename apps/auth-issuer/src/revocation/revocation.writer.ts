@@ -34,6 +34,11 @@ export class RevocationWriter {
     await this.writeAndAnnounce(this.keys.deniedJti(jti), ttl, '1', { type: 'token-denied', jti });
   }
 
+  /** The Redis half of denyAccessToken, for a rotation whose own statement journaled the entry (same `ttl`). */
+  async announceDeniedAccessToken(jti: string, ttl: number): Promise<void> {
+    await this.writeAndAnnounce(this.keys.deniedJti(jti), ttl, '1', { type: 'token-denied', jti });
+  }
+
   /** Refuses every access token minted for the session (refresh family) `sid`, for as long as one can live. */
   async endSession(sid: string): Promise<void> {
     const ttl = this.config.accessTokenTtl + REVOCATION_TTL_MARGIN_SECONDS;

@@ -10,7 +10,8 @@ import { FailureThrottle } from './failure-throttle';
 /**
  * Counts failed client authentications (wrong secret, unknown or disabled client) per client_id and per
  * client address, as LoginThrottle does for passwords: secret guessing and client_id spraying end in 429
- * with Retry-After, every guess beyond the limit refused before the (argon2) secret check.
+ * with Retry-After, every guess beyond the limit refused before the secret check. Admission reads the counters
+ * and only failures write (FailureThrottle `check`): guesses in flight together may pass the limit by their number.
  */
 @Injectable()
 export class ClientAuthThrottle {
@@ -31,6 +32,8 @@ export class ClientAuthThrottle {
         { name: 'ip', limit: maxFailuresPerIp },
       ],
       windowSeconds: failureWindowSeconds,
+      // Every grant of a service authenticates: a success costs one read, not a point taken and given back.
+      admission: 'check',
     });
   }
 

@@ -1,4 +1,4 @@
-import type { RedisClient } from '@app/platform';
+import { isRedisCluster, type RedisClient } from '@app/platform';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** One dimension failures are counted in (an account, a client, an address) and its limit per window. */
@@ -15,6 +15,13 @@ export interface FailureThrottleOptions {
   keyPrefix: string;
   scopes: FailureScope[];
   windowSeconds: number;
+  /**
+   * `reserve` (default): a point is taken before the attempt and given back unless it failed, so parallel
+   * guesses cannot slip past the limit (three Redis round trips per success). `check`: the counters are read
+   * before the attempt (one round trip for all scopes) and only a failure writes; parallel guesses all admitted
+   * before the first of them is counted may overshoot the limit by at most their number.
+   */
+  admission?: 'reserve' | 'check';
 }
 
 /** The scopes over their limit and the whole seconds until the longest of them frees a point. */
@@ -25,9 +32,8 @@ export interface Refusal {
 
 /**
  * Counts failed attempts per key in each scope, in Redis (shared by every issuer replica); while Redis is
- * unreachable each replica falls back to the same limits in its own memory. A point is taken before the
- * attempt runs, so parallel guesses cannot slip past the limit, and given back unless the attempt failed
- * in the way that counts: only failures count.
+ * unreachable each replica falls back to the same limits in its own memory. Only failures count; see
+ * `admission` for how an attempt is admitted.
  */
 export class FailureThrottle {
   private readonly limiters: RateLimiterAbstract[];
@@ -52,6 +58,7 @@ export class FailureThrottle {
    * `keys` line up with the scopes. `counts` tells a failure that counts from any other error.
    */
   async attempt<T>(keys: string[], work: () => Promise<T>, counts: (error: unknown) => boolean, refuse: (refusal: Refusal) => Promise<Error>): Promise<T> {
+    if (this.options.admission === 'check') return this.checked(keys, work, counts, refuse);
     const taken = await Promise.allSettled(this.limiters.map((limiter, i) => limiter.consume(keys[i])));
     const over = taken.flatMap((t, i) => (t.status === 'rejected' ? [{ scope: this.options.scopes[i].name, wait: waitOf(t.reason) }] : []));
     if (over.length > 0) {
@@ -76,6 +83,50 @@ export class FailureThrottle {
         );
       throw error;
     }
+  }
+
+  private async checked<T>(
+    keys: string[],
+    work: () => Promise<T>,
+    counts: (error: unknown) => boolean,
+    refuse: (refusal: Refusal) => Promise<Error>,
+  ): Promise<T> {
+    // A store error (not even the in-memory fallback answered) refuses, as a failed consume does.
+    const read = await this.read(keys);
+    const over = read.flatMap((r, i) => {
+      const { name, limit } = this.options.scopes[i];
+      if (r === 'error') return [{ scope: name, wait: 1 }];
+      return r && r.failures >= limit ? [{ scope: name, wait: Math.max(1, Math.ceil(r.msLeft / 1000)) }] : [];
+    });
+    if (over.length > 0) throw await refuse({ scopes: over.map((o) => o.scope), retryAfterSeconds: Math.max(...over.map((o) => o.wait)) });
+    try {
+      return await work();
+    } catch (error) {
+      if (counts(error)) await Promise.allSettled(this.limiters.map((limiter, i) => limiter.consume(keys[i])));
+      throw error;
+    }
+  }
+
+  /**
+   * Each key's failures in its window and the ms until the window ends (null: none). From one Redis server, all
+   * counters in one round trip (the limiters' keys and format, read directly); otherwise, or when that read fails,
+   * through the limiters, which fall back to memory.
+   */
+  private async read(keys: string[]): Promise<Array<{ failures: number; msLeft: number } | null | 'error'>> {
+    const { redis, inProcess } = this.options;
+    if (!inProcess && !isRedisCluster(redis) && redis.status === 'ready') {
+      const multi = redis.multi();
+      for (const [i, key] of keys.entries()) multi.get(this.limiters[i].getKey(key)).pttl(this.limiters[i].getKey(key));
+      const replies = await multi.exec().catch(() => null);
+      if (replies && replies.every(([error]) => !error)) {
+        return keys.map((_, i) => {
+          const [points, ttl] = [replies[2 * i][1], Number(replies[2 * i + 1][1])];
+          return points === null || ttl === -2 ? null : { failures: Number(points), msLeft: Math.max(0, ttl) };
+        });
+      }
+    }
+    const settled = await Promise.allSettled(this.limiters.map((limiter, i) => limiter.get(keys[i])));
+    return settled.map((r) => (r.status === 'rejected' ? 'error' : r.value && { failures: r.value.consumedPoints, msLeft: r.value.msBeforeNext }));
   }
 
   private async giveBack(keys: string[], which: boolean[]): Promise<void> {

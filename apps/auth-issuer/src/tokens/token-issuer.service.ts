@@ -39,7 +39,7 @@ export class TokenIssuer {
 
   /** The response, and the access token's jti and exp: the refresh token's row keeps them so rotating it can deny that access token. */
   async respond(
-    user: UserEntity,
+    user: Pick<UserEntity, 'id' | 'roles'>,
     familyId: string,
     refreshToken: string,
     scope: string,
