@@ -1,7 +1,8 @@
 /**
  * Issuance throughput against the single-core signing limit, for each signing algorithm in one run:
  * POST /auth/refresh, POST /oauth/token (refresh_token) and POST /oauth/token (client_credentials) per
- * second, each divided by the rate at which one core signs a token of the same shape (jose, one at a time).
+ * second, each divided by the rate at which one core signs a token of the same shape (jose, one at a time); and
+ * GET /.well-known/jwks.json against GET /health/live, an unguarded route that touches no store.
  * The issuer runs as its own process (SIGNING_ALG set per algorithm) on a scratch database and Redis prefix.
  * Each figure is the median of RUNS short runs; everything is written to bench/results/issuance.json.
  *
@@ -62,6 +63,23 @@ async function run(issuer: IssuerProcess, path: string, contentType: string, bod
   };
 }
 
+/** GET throughput of one issuer route: the JWKS document and, as its limit, an unguarded route that touches no store. */
+async function getRoute(issuer: IssuerProcess, path: string) {
+  const rates = [];
+  for (let i = 0; i < RUNS; i++) {
+    const result = await autocannon({ url: `${issuer.url}${path}`, connections: CONNECTIONS, duration: SECONDS });
+    rates.push({ perSecond: result['2xx'] / result.duration, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors });
+  }
+  const median = [...rates].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rates.length / 2)];
+  return {
+    perSecond: Math.round(median.perSecond),
+    runs: rates.map((r) => Math.round(r.perSecond)),
+    p50Ms: median.p50,
+    p99Ms: median.p99,
+    non2xx: median.non2xx,
+  };
+}
+
 /** Median of RUNS runs, as a figure relative to `raw` signatures per second. */
 async function figure(raw: number, once: () => ReturnType<typeof run>): Promise<Figure> {
   const results = [];
@@ -107,6 +125,8 @@ async function benchAlgorithm(alg: string) {
       refresh: await figure(raw, () => refreshLoad(issuer!, pool, '/auth/refresh', false)),
       oauthRefreshToken: await figure(raw, () => refreshLoad(issuer!, pool, '/oauth/token', true)),
       clientCredentials: await figure(raw, () => run(issuer!, '/oauth/token', 'application/x-www-form-urlencoded', () => clientForm)),
+      jwks: await getRoute(issuer, '/.well-known/jwks.json'),
+      unguarded: await getRoute(issuer, '/health/live'),
       issuerPeakRssMb: Math.round((await issuer.peakRss()) / 1024 / 1024),
     };
     print(alg, result);
@@ -118,7 +138,12 @@ async function benchAlgorithm(alg: string) {
   }
 }
 
-function print(alg: string, result: { rawSigningPerSecond: number; refresh: Figure; oauthRefreshToken: Figure; clientCredentials: Figure }) {
+type GetFigure = Awaited<ReturnType<typeof getRoute>>;
+
+function print(
+  alg: string,
+  result: { rawSigningPerSecond: number; refresh: Figure; oauthRefreshToken: Figure; clientCredentials: Figure; jwks: GetFigure; unguarded: GetFigure },
+) {
   console.log(`${alg}: raw single-core signing ${result.rawSigningPerSecond}/s`);
   for (const [name, f] of [
     ['POST /auth/refresh', result.refresh],
@@ -129,6 +154,15 @@ function print(alg: string, result: { rawSigningPerSecond: number; refresh: Figu
       `  ${name.padEnd(38)} ${String(f.perSecond).padStart(6)}/s  ratio ${f.ratioToRawSigning.toFixed(2)}  issuer CPU ${f.issuerCpuUsPerGrant} µs/grant  runs ${f.runs.join(',')}  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  non-2xx ${f.non2xx}`,
     );
   }
+  for (const [name, f] of [
+    ['GET /.well-known/jwks.json', result.jwks],
+    ['GET /health/live (unguarded limit)', result.unguarded],
+  ] as const) {
+    console.log(
+      `  ${name.padEnd(38)} ${String(f.perSecond).padStart(6)}/s  runs ${f.runs.join(',')}  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  non-2xx ${f.non2xx}`,
+    );
+  }
+  console.log(`  JWKS / unguarded ${(result.jwks.perSecond / result.unguarded.perSecond).toFixed(2)}`);
 }
 
 async function main() {
