@@ -34,7 +34,7 @@ export class AccessTokenGuard implements CanActivate {
   constructor(
     reflector: Reflector,
     // Any verifier with verify(): the HS256 mode (@app/hs256-tokens) runs this very guard over its own.
-    @Inject(AccessTokenVerifier) private readonly verifier: Pick<AccessTokenVerifier, 'verify'> & Partial<Pick<AccessTokenVerifier, 'verifiedFromMemory'>>,
+    @Inject(AccessTokenVerifier) private readonly verifier: Pick<AccessTokenVerifier, 'verify'> & Partial<Pick<AccessTokenVerifier, 'verdictFromMemory'>>,
     private readonly metrics: GuardMetrics,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedGuardOptions,
     @Optional() private readonly revocation?: RevocationChecker,
@@ -56,13 +56,18 @@ export class AccessTokenGuard implements CanActivate {
     if (kind === 'ws') return this.admitConnection(context, policy);
     const request = context.switchToHttp().getRequest<TokenBearingRequest & { user?: AccessTokenClaims }>();
     const candidate = plainBearerOf(request);
-    const remembered = candidate === undefined ? undefined : this.verifier.verifiedFromMemory?.(candidate);
-    if (remembered && this.admitsAtOnce(remembered, policy)) {
+    const remembered = candidate === undefined ? undefined : this.verifier.verdictFromMemory?.(candidate);
+    if (remembered && !(remembered instanceof VerificationError) && this.admitsAtOnce(remembered, policy)) {
       request.user = remembered;
       return true;
     }
     const hold = (claims: AccessTokenClaims) => (request.user = claims);
     const refuser = httpRefuser(context, this.realm);
+    if (remembered instanceof VerificationError) {
+      // Refused before for good (a replayed forgery, an expired token): refused again at once, no await.
+      this.refuse(remembered.code, remembered);
+      throw refuser.unauthorized(true);
+    }
     if (remembered) return this.admitVerified(remembered, hold, refuser, policy);
     return this.admit(extractRequestToken(request, this.options.cookie), hold, refuser, policy);
   }

@@ -5,8 +5,8 @@ import { AccessTokenVerifier } from '../verify/access-token.verifier';
 /** The verifier with a `token.verify` span (outcome and refusal code; never the token or its claims). */
 export class TracedAccessTokenVerifier extends AccessTokenVerifier {
   /** With tracing on, every verification goes through verify() and gets its span. */
-  override verifiedFromMemory(token: string): AccessTokenClaims | undefined {
-    return tracingEnabled() ? undefined : super.verifiedFromMemory(token);
+  override verdictFromMemory(token: string): ReturnType<AccessTokenVerifier['verdictFromMemory']> {
+    return tracingEnabled() ? undefined : super.verdictFromMemory(token);
   }
 
   override verify(token: string): Promise<AccessTokenClaims> {

@@ -257,32 +257,39 @@ describe('AccessTokenVerifier answers from memory', () => {
   it('gives a copy of the claims of a token verified before, while the key source still holds its key', async () => {
     const verifier = new AccessTokenVerifier(keys, policy);
     const good = token();
-    expect(verifier.verifiedFromMemory(good)).toBeUndefined();
+    expect(verifier.verdictFromMemory(good)).toBeUndefined();
     const verified = await verifier.verify(good);
-    const remembered = verifier.verifiedFromMemory(good)!;
+    const remembered = verifier.verdictFromMemory(good) as { sub: string };
     expect(remembered).toEqual(verified);
-    (remembered as { sub: string }).sub = 'mallory';
-    expect(verifier.verifiedFromMemory(good)?.sub).toBe('alice');
+    remembered.sub = 'mallory';
+    expect(verifier.verdictFromMemory(good)).toMatchObject({ sub: 'alice' });
   });
 
-  it('gives nothing once the key is gone or replaced, for a refusal, or without a cache or a synchronous key source', async () => {
+  it('gives the error of a lasting refusal, for as long as the key that refused it is held', async () => {
+    const verifier = new AccessTokenVerifier(keys, policy);
+    const forged = `${token('bob').slice(0, -4)}AAAA`;
+    await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
+    expect(verifier.verdictFromMemory(forged)).toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
+    expect(verifier.verdictFromMemory(forged)).toBeInstanceOf(VerificationError);
+    held = { ...asKey(key) };
+    expect(verifier.verdictFromMemory(forged)).toBeUndefined();
+  });
+
+  it('gives nothing once the key is gone or replaced, or without a cache or a synchronous key source', async () => {
     const verifier = new AccessTokenVerifier(keys, policy);
     const good = token();
     await verifier.verify(good);
     held = { ...asKey(key) };
-    expect(verifier.verifiedFromMemory(good)).toBeUndefined();
+    expect(verifier.verdictFromMemory(good)).toBeUndefined();
     held = undefined;
-    expect(verifier.verifiedFromMemory(good)).toBeUndefined();
+    expect(verifier.verdictFromMemory(good)).toBeUndefined();
     held = asKey(key);
-    const forged = `${token('bob').slice(0, -4)}AAAA`;
-    await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
-    expect(verifier.verifiedFromMemory(forged)).toBeUndefined();
 
     const uncached = new AccessTokenVerifier(keys, { ...policy, cacheSize: 0 });
     await uncached.verify(good);
-    expect(uncached.verifiedFromMemory(good)).toBeUndefined();
+    expect(uncached.verdictFromMemory(good)).toBeUndefined();
     const asyncOnly = new AccessTokenVerifier({ ...keys, heldKey: undefined }, policy);
     await asyncOnly.verify(good);
-    expect(asyncOnly.verifiedFromMemory(good)).toBeUndefined();
+    expect(asyncOnly.verdictFromMemory(good)).toBeUndefined();
   });
 });

@@ -78,13 +78,14 @@ export class AccessTokenVerifier {
   }
 
   /**
-   * The claims of a token verified before, when they can be given without waiting: a cache hit (not a refusal) whose
-   * key the key source still holds, usable, as the very key that verified it. Undefined otherwise: call verify().
+   * The verdict on a token checked before, when it can be given without waiting: a cache hit whose key the key source
+   * still holds, usable, as the very key that checked it. Claims (a copy) when it was accepted, the error when it was
+   * refused for good (bad signature, claims, issuer, audience, expiry); undefined otherwise: call verify().
    */
-  verifiedFromMemory(token: string): AccessTokenClaims | undefined {
+  verdictFromMemory(token: string): AccessTokenClaims | VerificationError | undefined {
     const hit = this.cache?.get(token, this.policy.now?.() ?? Date.now());
-    if (hit?.claims === undefined || this.keys.heldKey?.(hit.key.kid) !== hit.key) return undefined;
-    return { ...(hit.claims as AccessTokenClaims) };
+    if (hit === undefined || this.keys.heldKey?.(hit.key.kid) !== hit.key) return undefined;
+    return hit.refusal ?? { ...(hit.claims as AccessTokenClaims) };
   }
 
   /** The key a checked header names, pinned to its algorithm; also the Passport strategy's key provider. */
