@@ -1,6 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { parseAllDocuments } from 'yaml';
 
 /** deploy/k8s/ is checked against the code it deploys: env names the apps read, ports they listen on, probes, selectors. */
@@ -12,6 +15,8 @@ const APPS: Record<string, { port: number; sources: string[] }> = {
   'billing-api': { port: 3002, sources: ['apps/billing-api/src', 'libs'] },
 };
 const API_VERSIONS: Record<string, string> = { Deployment: 'apps/v1', Service: 'v1', PodDisruptionBudget: 'policy/v1', ConfigMap: 'v1', Secret: 'v1' };
+/** The Kubernetes OpenAPI schemas of each kind, as kubernetes-models compiles them (field names, types, required fields). */
+const MODELS: Record<string, new (data: object) => { validate(): void }> = { Deployment, Service, PodDisruptionBudget, ConfigMap, Secret };
 
 type Obj = Record<string, any>;
 interface Manifest {
@@ -67,6 +72,12 @@ function manifestProblems(manifests: Manifest[]): string[] {
     if (API_VERSIONS[m.doc.kind] === undefined) fail(m, `unexpected kind ${m.doc.kind}`);
     else if (m.doc.apiVersion !== API_VERSIONS[m.doc.kind]) fail(m, `apiVersion ${m.doc.apiVersion}, expected ${API_VERSIONS[m.doc.kind]}`);
     if (!m.doc.metadata?.name) fail(m, 'no metadata.name');
+    const Model = MODELS[m.doc.kind];
+    try {
+      if (Model && m.doc.apiVersion === API_VERSIONS[m.doc.kind]) new Model(m.doc).validate();
+    } catch (error) {
+      fail(m, `schema: ${(error as Error).message}`);
+    }
   }
   for (const m of byKind(manifests, 'Secret')) {
     for (const [key, value] of Object.entries({ ...m.doc.stringData, ...m.doc.data }))
@@ -212,6 +223,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     ['an http issuer', (ms) => (ms.find((m) => m.doc.kind === 'ConfigMap')!.doc.data.ISSUER_URL = 'http://auth'), /ISSUER_URL is not https/],
     ['no limits', (ms) => delete container(ms, 'orders-api').resources.limits, /no cpu\/memory limits/],
     ['a wrong apiVersion', (ms) => (deployment(ms, 'billing-api').apiVersion = 'extensions/v1beta1'), /apiVersion extensions\/v1beta1/],
+    ['replicas as a string (schema)', (ms) => (deployment(ms, 'auth-issuer').spec.replicas = 'two'), /schema: .*replicas must be integer/],
+    ['an imagePullPolicy Kubernetes does not have (schema)', (ms) => (container(ms, 'orders-api').imagePullPolicy = 'Sometimes'), /schema: .*imagePullPolicy/],
+    ['a probe without a handler (schema)', (ms) => (container(ms, 'billing-api').readinessProbe.httpGet.port = { nope: 1 }), /schema: .*port/],
   ])('refuses %s', (_what, breakIt, expected) => {
     const broken = copy();
     breakIt(broken);
