@@ -4,9 +4,9 @@ import type { AccessTokenClaims } from '@app/contract';
 import { RESOLVED_OPTIONS } from '../auth-guard.constants';
 import type { ResolvedGuardOptions } from '../auth-guard.module-definition';
 import { realmOf } from '../auth-guard.options.resolve';
-import { DELEGATION_RULE, REQUIRED_ROLES, REQUIRED_SCOPES } from '../decorators/metadata.keys';
-import { accessShortfall, DelegationRule } from '../guard/access-rules';
+import { accessShortfall } from '../guard/access-rules';
 import { GuardMetrics } from '../guard/guard.metrics';
+import { RoutePolicies } from '../guard/route-policy';
 import { refusalFor } from '../http/refusal';
 import { BearerChallenge } from './bearer-challenge.exception';
 
@@ -16,18 +16,19 @@ import { BearerChallenge } from './bearer-challenge.exception';
  */
 @Injectable()
 export class AccessRulesGuard implements CanActivate {
+  private readonly policies: RoutePolicies;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly metrics: GuardMetrics,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedGuardOptions,
-  ) {}
+  ) {
+    this.policies = new RoutePolicies(reflector);
+  }
 
   canActivate(context: ExecutionContext): boolean {
-    const targets = [context.getHandler(), context.getClass()];
+    const { roles, scopes, delegation } = this.policies.of(context.getHandler(), context.getClass());
     const claims = context.switchToHttp().getRequest<{ user: AccessTokenClaims }>().user;
-    const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
-    const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets);
-    const delegation = this.reflector.getAllAndOverride<DelegationRule | undefined>(DELEGATION_RULE, targets);
     const shortfall = accessShortfall(claims, roles, scopes, delegation);
     if (!shortfall) return true;
     this.metrics.increment(shortfall.code);

@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC } from '../decorators/metadata.keys';
+import { RoutePolicies } from '../guard/route-policy';
 import { AccessRulesGuard } from './access-rules.guard';
 
 /**
@@ -10,15 +10,18 @@ import { AccessRulesGuard } from './access-rules.guard';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
+  private readonly policies: RoutePolicies;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly rules: AccessRulesGuard,
   ) {
     super();
+    this.policies = new RoutePolicies(reflector);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (this.policies.of(context.getHandler(), context.getClass()).isPublic) return true;
     await super.canActivate(context);
     return this.rules.canActivate(context);
   }
