@@ -5,10 +5,10 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service';
 import { ISSUER_CONFIG, IssuerConfig } from '../config/issuer.config';
 import { IssuerError } from '../errors/issuer.error';
-import { RevocationWriter } from '../revocation/revocation.writer';
+import { denialTtlSeconds, RevocationWriter } from '../revocation/revocation.writer';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token.codec';
 import { RefreshTokenEntity } from './refresh-token.entity';
-import { beginAndLock, denialTtlSeconds, LockedRefreshRow, RotationConnection, spendInsertAndCommit } from './rotation.statements';
+import { beginAndLock, LockedRefreshRow, RotationConnection, spendInsertAndCommit } from './rotation.statements';
 
 export interface RefreshGrant {
   subject: string;

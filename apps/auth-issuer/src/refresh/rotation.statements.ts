@@ -1,4 +1,3 @@
-import { REVOCATION_TTL_MARGIN_SECONDS } from '@app/contract';
 import { FaultError } from '@app/platform';
 import { escapeLiteral } from 'pg';
 
@@ -135,9 +134,4 @@ function at(date: Date): string {
 function integer(value: number): string {
   if (!Number.isSafeInteger(value)) throw new FaultError('ERR_INTERNAL', 'not an integer');
   return String(value);
-}
-
-/** Seconds a denied jti must stay denied: until its `exp`, plus the largest tolerance a guard may apply. */
-export function denialTtlSeconds(exp: number): number {
-  return Math.max(1, exp - Math.floor(Date.now() / 1000)) + REVOCATION_TTL_MARGIN_SECONDS;
 }

@@ -29,9 +29,9 @@ export class RevocationWriter {
 
   /** Denies one access token until its `exp` plus the largest tolerance a guard may apply (SETEX jti:<id>). */
   async denyAccessToken(jti: string, exp: number, manager?: EntityManager): Promise<void> {
-    const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000)) + REVOCATION_TTL_MARGIN_SECONDS;
+    const ttl = denialTtlSeconds(exp);
     await this.journal.recordJti(jti, ttl, manager);
-    await this.writeAndAnnounce(this.keys.deniedJti(jti), ttl, '1', { type: 'token-denied', jti });
+    await this.announceDeniedAccessToken(jti, ttl);
   }
 
   /** The Redis half of denyAccessToken, for a rotation whose own statement journaled the entry (same `ttl`). */
@@ -79,4 +79,9 @@ export class RevocationWriter {
       throw new IssuerError('temporarily_unavailable', 'revocation store unavailable; retry to make sure the token is revoked', 5);
     }
   }
+}
+
+/** Seconds a denied jti must stay denied: until its `exp`, plus the largest tolerance a guard may apply. */
+export function denialTtlSeconds(exp: number): number {
+  return Math.max(1, exp - Math.floor(Date.now() / 1000)) + REVOCATION_TTL_MARGIN_SECONDS;
 }
