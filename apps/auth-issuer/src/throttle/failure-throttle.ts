@@ -1,4 +1,4 @@
-import { isRedisCluster, type RedisClient } from '@app/platform';
+import type { RedisClient } from '@app/platform';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** One dimension failures are counted in (an account, a client, an address) and its limit per window. */
@@ -18,7 +18,7 @@ export interface FailureThrottleOptions {
   /**
    * `reserve` (default): a point is taken before the attempt and given back unless it failed, so parallel
    * guesses cannot slip past the limit (three Redis round trips per success). `check`: the counters are read
-   * before the attempt (one round trip for all scopes) and only a failure writes; parallel guesses all admitted
+   * before the attempt (all scopes at once) and only a failure writes; parallel guesses all admitted
    * before the first of them is counted may overshoot the limit by at most their number.
    */
   admission?: 'reserve' | 'check';
@@ -108,23 +108,10 @@ export class FailureThrottle {
   }
 
   /**
-   * Each key's failures in its window and the ms until the window ends (null: none). From one Redis server, all
-   * counters in one round trip (the limiters' keys and format, read directly); otherwise, or when that read fails,
-   * through the limiters, which fall back to memory.
+   * Each key's failures in its window and the ms until the window ends (null: none), read through the limiters (each
+   * a GET and PTTL; sent together, so one wait for Redis), which fall back to memory when Redis fails.
    */
   private async read(keys: string[]): Promise<Array<{ failures: number; msLeft: number } | null | 'error'>> {
-    const { redis, inProcess } = this.options;
-    if (!inProcess && !isRedisCluster(redis) && redis.status === 'ready') {
-      const multi = redis.multi();
-      for (const [i, key] of keys.entries()) multi.get(this.limiters[i].getKey(key)).pttl(this.limiters[i].getKey(key));
-      const replies = await multi.exec().catch(() => null);
-      if (replies && replies.every(([error]) => !error)) {
-        return keys.map((_, i) => {
-          const [points, ttl] = [replies[2 * i][1], Number(replies[2 * i + 1][1])];
-          return points === null || ttl === -2 ? null : { failures: Number(points), msLeft: Math.max(0, ttl) };
-        });
-      }
-    }
     const settled = await Promise.allSettled(this.limiters.map((limiter, i) => limiter.get(keys[i])));
     return settled.map((r) => (r.status === 'rejected' ? 'error' : r.value && { failures: r.value.consumedPoints, msLeft: r.value.msBeforeNext }));
   }
