@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { createRedisClient, duplicateRedisClient, issuerEventsRoute, isRedisDescription, type RedisClient } from '@app/platform';
+import { createRedisClient, duplicateRedisClient, isRedisDescription, type RedisClient } from '@app/platform';
 import { KEY_EVENTS, KEY_SOURCE, RESOLVED_OPTIONS, REVOCATION_REDIS, REVOCATION_SYNC } from './auth-guard.constants';
 import { MODULE_OPTIONS_TOKEN, ResolvedGuardOptions, resolveOptions } from './auth-guard.module-definition';
 import type { AuthGuardOptions } from './auth-guard.options';
@@ -101,7 +101,7 @@ export const AUTH_GUARD_CORE_PROVIDERS: Provider[] = [
         o.redis !== undefined && isRedisDescription(o.redis)
           ? createRedisClient(o.redis, { autoResubscribe: false })
           : duplicateRedisClient(redis, { autoResubscribe: false });
-      return new KeyEventsSubscriber(connection, issuerEventsRoute(connection, o.redisPrefix).channel, keys, metrics);
+      return new KeyEventsSubscriber(connection, o.redisPrefix, keys, metrics);
     },
   },
   GuardMetrics,

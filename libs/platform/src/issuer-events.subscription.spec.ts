@@ -18,7 +18,7 @@ describe('IssuerEventsSubscription on one Redis (classic pub/sub)', () => {
     const connection = new FakeConnection();
     const resync = jest.fn();
     const event = jest.fn();
-    const subscription = new IssuerEventsSubscription(connection as unknown as RedisClient, 'p:events', { event, resync }, { warn: jest.fn() });
+    const subscription = new IssuerEventsSubscription(connection as unknown as RedisClient, 'p:', { event, resync }, { warn: jest.fn() });
     await subscription.start();
     return { connection, resync, event, subscription };
   }

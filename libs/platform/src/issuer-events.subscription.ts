@@ -1,4 +1,5 @@
 import { isRedisCluster, type RedisClient } from './redis.client';
+import { issuerEventsRoute } from './issuer-events.channel';
 import { ShardChannelConnection } from './shard-channel.connection';
 import { decodeIssuerEvent, IssuerEvent } from '@app/contract';
 
@@ -26,7 +27,7 @@ const noop = () => undefined;
  * the issuer's replicas and the guards. Subscribes at every 'ready' (first and after each reconnect), then
  * resyncs, so a message lost while disconnected never leaves a stale key ring. The connection should have
  * `autoResubscribe: false`: resubscribing is done here, followed by the resync. The owner closes the connection.
- * `channel` comes from issuerEventsRoute() for the same connection.
+ * The channel is the one issuerEventsRoute() gives for the connection and the key prefix, as the publishers use.
  *
  * Sentinel: the client reconnects to the new master after a failover, which passes through 'close' and 'ready'.
  * Cluster: sharded pub/sub (SSUBSCRIBE) on a plain connection to the master of the channel's slot, which this
@@ -39,16 +40,18 @@ export class IssuerEventsSubscription {
   private stopped = false;
   private onSubscribed?: () => void;
   private readonly shard?: ShardChannelConnection;
+  readonly channel: string;
   /** Resyncs caused by (re)subscribing; for tests. */
   resyncCount = 0;
 
   constructor(
     private readonly connection: RedisClient,
-    private readonly channel: string,
+    prefix: string,
     private readonly handlers: IssuerEventHandlers,
     private readonly logger: WarningLogger,
   ) {
-    if (isRedisCluster(connection)) this.shard = new ShardChannelConnection(connection, channel);
+    this.channel = issuerEventsRoute(connection, prefix).channel;
+    if (isRedisCluster(connection)) this.shard = new ShardChannelConnection(connection, this.channel);
   }
 
   isSubscribed(): boolean {

@@ -1,6 +1,5 @@
 import type { AccessTokenClaims } from '@app/contract';
 import { createRedisClient, duplicateRedisClient, isRedisDescription, type RedisClient } from '@app/platform/redis.client';
-import { issuerEventsRoute } from '@app/platform/issuer-events.channel';
 import type { AuthGuardOptions } from '../auth-guard.options';
 import { realmOf, resolveOptions } from '../auth-guard.options.resolve';
 import { accessShortfall, DelegationRule } from '../guard/access-rules';
@@ -78,7 +77,7 @@ export function createTokenVerifier(options: NodeVerifierOptions): TokenVerifier
   const revocation = redis ? new RevocationChecker(redis, o.redisPrefix, o.requireRevocationSeed, sync) : undefined;
   // Subscriber mode takes a connection over, so events get one of their own (as in the Nest module).
   const subscriber = !redis || !o.keyEvents ? undefined : duplicate(redis);
-  const events = subscriber && new KeyEventsSubscriber(subscriber, issuerEventsRoute(subscriber, o.redisPrefix).channel, keys);
+  const events = subscriber && new KeyEventsSubscriber(subscriber, o.redisPrefix, keys);
   keys.start();
   // The first requests wait (at most one fetch timeout) for keys, Redis and events, as a Nest app's start-up does.
   const ready = Promise.all([

@@ -46,7 +46,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 // memory:// is the product's in-process Redis (ioredis-mock), which does pub/sub between clients of one process.
 describe('KeyEventsSubscriber', () => {
   const url = `memory://events-${process.pid}`;
-  const channel = 'tenant-a:events';
+  const prefix = 'tenant-a:';
+  const channel = `${prefix}events`;
   let publisher: RedisClient;
   let keys: RecordingKeys;
   let metrics: GuardMetrics;
@@ -56,7 +57,7 @@ describe('KeyEventsSubscriber', () => {
     publisher = createRedisClient(url);
     keys = new RecordingKeys();
     metrics = new GuardMetrics();
-    subscriber = new KeyEventsSubscriber(createRedisClient(url), channel, keys, metrics);
+    subscriber = new KeyEventsSubscriber(createRedisClient(url), prefix, keys, metrics);
     await subscriber.start(1000);
   });
   afterEach(async () => {
@@ -115,7 +116,7 @@ describe('KeyEventsSubscriber', () => {
 
   it('does not hold start-up hostage when Redis is unreachable: start() returns after its wait, unsubscribed', async () => {
     const unreachable = createRedisClient(`redis://127.0.0.1:${await freePort()}`, { autoResubscribe: false });
-    const offline = new KeyEventsSubscriber(unreachable, channel, new RecordingKeys());
+    const offline = new KeyEventsSubscriber(unreachable, prefix, new RecordingKeys());
     await offline.start(200);
     expect(offline.isSubscribed()).toBe(false);
     await offline.stop();

@@ -17,14 +17,14 @@ export class KeyEventsSubscriber {
 
   constructor(
     private readonly connection: RedisClient,
-    private readonly channel: string,
+    prefix: string,
     private readonly keys: KeySource,
     private readonly metrics?: GuardMetrics,
     private readonly logger = new Logger('KeyEventsSubscriber'),
   ) {
     this.subscription = new IssuerEventsSubscription(
       connection,
-      channel,
+      prefix,
       {
         event: (event) => this.onEvent(event),
         invalid: () => this.metrics?.increment('event:invalid'),
@@ -68,6 +68,6 @@ export class KeyEventsSubscriber {
 
   private onConnectionChanged(connected: boolean, stopping: boolean): void {
     this.keys.setPushConnected?.(connected);
-    if (!connected && !stopping) this.logger.warn(`lost ${this.channel}; polling the JWKS more often until it is back`);
+    if (!connected && !stopping) this.logger.warn(`lost ${this.subscription.channel}; polling the JWKS more often until it is back`);
   }
 }

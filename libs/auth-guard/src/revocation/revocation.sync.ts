@@ -1,7 +1,6 @@
 import type { RedisClient } from '@app/platform/redis.client';
 import { AccessTokenClaims, IssuerEvent, redisKeys } from '@app/contract';
 import { IssuerEventsSubscription } from '@app/platform/issuer-events.subscription';
-import { issuerEventsRoute } from '@app/platform/issuer-events.channel';
 import { Logger } from '../log/logger';
 import { loadReplica } from './revocation.loader';
 import { ReplicaEntry, ReplicaVerdict, RevocationReplica } from './revocation.replica';
@@ -62,7 +61,7 @@ export class RevocationSync {
     this.now = options.now ?? Date.now;
     this.subscription = new IssuerEventsSubscription(
       connection,
-      issuerEventsRoute(connection, options.prefix).channel,
+      options.prefix,
       {
         event: (event) => this.onEvent(event),
         resync: () => this.load(),

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { IssuerEvent } from '@app/contract';
-import { createRedisClient, issuerEventsRoute, IssuerEventsSubscription, type RedisClient } from '@app/platform';
+import { createRedisClient, IssuerEventsSubscription, type RedisClient } from '@app/platform';
 import { ISSUER_CONFIG, IssuerConfig } from '../../config/issuer.config';
 import { SigningKeysService } from '../ring/signing-keys.service';
 
@@ -32,7 +32,7 @@ export class KeyEventsListener implements OnApplicationBootstrap, OnApplicationS
     this.connection = connection;
     this.subscription = new IssuerEventsSubscription(
       connection,
-      issuerEventsRoute(connection, this.config.redisPrefix).channel,
+      this.config.redisPrefix,
       { event: (event) => this.onEvent(event), resync: () => this.reload('subscribing to key events') },
       this.logger,
     );
