@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { builtEntry, runNode } from './keys/support/built-app';
-import { IssuerProcess } from './keys/support/issuer-process';
+import { AppProcess } from './faults/support/app-process';
 import { freePort } from './support/free-port';
 import { call } from './support/http';
 import { insertUser } from './security/support/users';
@@ -35,14 +35,14 @@ describe('NODE_ENV=production', () => {
   describe('started with an https ISSUER_URL', () => {
     let database: TestDatabase;
     let redis: { prefix: string; cleanup(): Promise<void> };
-    let issuer: IssuerProcess;
+    let issuer: AppProcess;
     const password = `db-secret-${randomBytes(6).toString('hex')}`;
 
     beforeAll(async () => {
       database = await createTestDatabase();
       redis = await createRedisPrefix();
       const port = await freePort();
-      issuer = new IssuerProcess(`http://127.0.0.1:${port}`, {
+      issuer = new AppProcess(`http://127.0.0.1:${port}`, 'issuer', {
         NODE_ENV: 'production',
         ISSUER_URL: 'https://auth.example.com',
         KEY_ENCRYPTION_KEY: kek(),

@@ -4,13 +4,13 @@ import { freePort } from '../support/free-port';
 import { adminLogin, call, decodeJwt, login } from '../support/http';
 import { createRedisPrefix, createTestDatabase, TEST_REDIS_URL, TestDatabase } from '../support/test-stores';
 import { eventually } from './support/keys-system';
-import { IssuerProcess } from './support/issuer-process';
+import { AppProcess } from '../faults/support/app-process';
 
 jest.setTimeout(90_000);
 
 interface Replicas {
-  a: IssuerProcess;
-  b: IssuerProcess;
+  a: AppProcess;
+  b: AppProcess;
   sql<T = Record<string, unknown>>(text: string): Promise<T[]>;
   stop(): Promise<void>;
 }
@@ -29,8 +29,8 @@ async function startReplicas(env: Record<string, string>): Promise<Replicas> {
     KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...env,
   };
-  const a = new IssuerProcess(`http://127.0.0.1:${portA}`, { ...common, PORT: String(portA) });
-  const b = new IssuerProcess(`http://127.0.0.1:${portB}`, { ...common, PORT: String(portB) });
+  const a = new AppProcess(`http://127.0.0.1:${portA}`, 'issuer', { ...common, PORT: String(portA) });
+  const b = new AppProcess(`http://127.0.0.1:${portB}`, 'issuer', { ...common, PORT: String(portB) });
   const pg = new Client({ connectionString: database.url });
   const stop = async () => {
     await Promise.all([a.stop(), b.stop()]);
@@ -50,8 +50,8 @@ async function startReplicas(env: Record<string, string>): Promise<Replicas> {
   return { a, b, sql: async (text) => (await pg.query(text)).rows, stop };
 }
 
-const kidOf = async (issuer: IssuerProcess) => decodeJwt((await login(issuer.url, 'alice', 'alice-password')).access_token).header.kid as string;
-const etagOf = async (issuer: IssuerProcess) => (await call('GET', `${issuer.url}/.well-known/jwks.json`)).headers.get('etag');
+const kidOf = async (issuer: AppProcess) => decodeJwt((await login(issuer.url, 'alice', 'alice-password')).access_token).header.kid as string;
+const etagOf = async (issuer: AppProcess) => (await call('GET', `${issuer.url}/.well-known/jwks.json`)).headers.get('etag');
 
 describe('two issuer processes on one database', () => {
   let replicas: Replicas;
@@ -72,7 +72,7 @@ describe('two issuer processes on one database', () => {
 
   it('racing rotations on both end with exactly one active key, and both sign with it', async () => {
     const admin = await adminLogin(replicas.a.url);
-    const rotate = (issuer: IssuerProcess) => call('POST', `${issuer.url}/admin/keys/rotate`, { token: admin });
+    const rotate = (issuer: AppProcess) => call('POST', `${issuer.url}/admin/keys/rotate`, { token: admin });
     const results = await Promise.all([replicas.a, replicas.b, replicas.a, replicas.b, replicas.a, replicas.b].map(rotate));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(new Set(results.map((r) => r.body.kid)).size).toBe(6); // serialized: each promoted a different key

@@ -3,7 +3,7 @@ import { insertUser } from '../security/support/users';
 import { freePort } from '../support/free-port';
 import { call } from '../support/http';
 import { createRedisPrefix, createTestDatabase, TEST_REDIS_URL } from '../support/test-stores';
-import { AppProcess } from './support/app-process';
+import { AppProcess } from '../faults/support/app-process';
 
 jest.setTimeout(90_000);
 
@@ -42,14 +42,11 @@ describe.each(['debug', 'trace'])('logs at LOG_LEVEL=%s', (level) => {
       REDIS_PREFIX: redis.prefix,
       METRICS_TOKEN: metricsToken,
     };
-    issuer = new AppProcess(issuerUrl, 'apps/auth-issuer/src/main.js', {
-      ...common,
-      KEY_ENCRYPTION_KEY: kek,
-      DATABASE_URL: url.toString(),
-      PORT: String(issuerPort),
-    }).start();
+    issuer = new AppProcess(issuerUrl, 'issuer', { ...common, KEY_ENCRYPTION_KEY: kek, DATABASE_URL: url.toString(), PORT: String(issuerPort) });
+    issuer.start();
     await issuer.ready();
-    orders = new AppProcess(`http://127.0.0.1:${ordersPort}`, 'apps/orders-api/src/main.js', { ...common, PORT: String(ordersPort) }).start();
+    orders = new AppProcess(`http://127.0.0.1:${ordersPort}`, 'orders', { ...common, PORT: String(ordersPort) });
+    orders.start();
     await orders.ready();
     await insertUser(database.url, { username: 'logged-user', password, roles: ['user', 'admin'] });
     cleanup = async () => {
@@ -94,7 +91,7 @@ describe.each(['debug', 'trace'])('logs at LOG_LEVEL=%s', (level) => {
     expect((await call('GET', `${issuer.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 200));
 
-    const output = `${issuer.stdout}${issuer.stderr}${orders.stdout}${orders.stderr}`;
+    const output = `${issuer.output}${orders.output}`;
     // The level took effect: debug lines (guard refusals, per-request lines with their ids) are there.
     expect(orders.stdout).toMatch(/"level":"debug"/);
     expect(issuer.stdout).toMatch(/"reqId":"[\w-]+"/);

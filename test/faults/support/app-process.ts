@@ -13,7 +13,9 @@ export const ENTRIES = {
  */
 export class AppProcess {
   private child?: ChildProcess;
+  /** stdout and stderr as they came; `stdout` alone for what must be structured log lines. */
   output = '';
+  stdout = '';
   starts = 0;
 
   constructor(
@@ -40,7 +42,10 @@ export class AppProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    child.stdout?.on('data', (chunk) => (this.output += chunk));
+    child.stdout?.on('data', (chunk) => {
+      this.output += chunk;
+      this.stdout += chunk;
+    });
     child.stderr?.on('data', (chunk) => (this.output += chunk));
   }
 
