@@ -7,13 +7,14 @@
  *   npm run bench            (BENCH_RUNS=3 BENCH_SECONDS=3 REDIS_URL=redis://127.0.0.1:6379 by default)
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { encodeIssuerEvent, redisKeys } from '@app/contract';
 import { FakeIssuer, LocalKey } from '@app/auth-guard/testing';
+import { processCpuMs, processPeakRssBytes } from './support/process-usage';
 import { createScratchPrefix } from './support/scratch-stores';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -43,12 +44,6 @@ async function startServer(mode: 'ours' | 'peer', adapter: 'fastify' | 'express'
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-/** utime + stime of a process in ms (clock ticks of 10 ms). */
-const cpuMs = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
-
 /**
  * One scenario. Every request carries a token, on the unguarded route too, so the load generator does the same work in
  * both runs of a pair: one token as a fixed header, many through setupRequest (dearer for the generator, so a pair
@@ -69,9 +64,9 @@ async function measure(server: Server, path: string, tokens: string[]): Promise<
             },
           ],
         };
-  const cpuBefore = cpuMs(server.child.pid!);
+  const cpuBefore = processCpuMs(server.child.pid);
   const result = await autocannon({ url: `${server.url}${path}`, connections: 32, duration: SECONDS, ...load } as autocannon.Options);
-  const cpuUs = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, result.requests.total);
+  const cpuUs = ((processCpuMs(server.child.pid) - cpuBefore) * 1000) / Math.max(1, result.requests.total);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -83,7 +78,6 @@ async function measure(server: Server, path: string, tokens: string[]): Promise<
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
-const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 /** Logout → refused at the service, under load: the issuer's two writes, then requests until one is refused. */
 async function propagation(server: Server, key: LocalKey, issuer: string, prefix: string, background: string): Promise<number[]> {
@@ -167,7 +161,7 @@ async function main() {
     /** The same ratio from server CPU per request (b's cost over a's): what req/s would show on an otherwise idle machine. */
     const cpuRatio = (a: string, b: string) => median(runs[a].map((f, i) => runs[b][i].cpuUs / f.cpuUs));
     const times = await propagation(servers.fastify, key, issuer.url, scratch.prefix, one);
-    const rss = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, Math.round(peakRssMb(s.child.pid!))]));
+    const rss = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, Math.round(processPeakRssBytes(s.child.pid) / 2 ** 20)]));
     const targets = [
       { figure: 'fastify guarded / unguarded, one token', value: ratio('fastify guarded, one token', 'fastify unguarded, one token'), limit: 0.85 },
       { figure: 'fastify guarded / unguarded, 10k tokens', value: ratio('fastify guarded, 10k tokens', 'fastify unguarded, 10k tokens'), limit: 0.6 },

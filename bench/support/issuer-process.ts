@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@app/auth-guard/testing';
+import { processCpuMs, processPeakRssBytes } from './process-usage';
 import { join } from 'node:path';
 
 export interface IssuerProcess {
@@ -47,37 +47,11 @@ export async function startIssuerProcess(env: Record<string, string>): Promise<I
   }
   return {
     url,
-    peakRss: async () => {
-      const match = /VmHWM:\s+(\d+) kB/.exec(safeRead(`/proc/${child.pid}/status`));
-      return match ? Number(match[1]) * 1024 : 0;
-    },
-    cpuMs: () => {
-      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime and stime in clock ticks (100 per second).
-      const fields = safeRead(`/proc/${child.pid}/stat`).split(') ')[1]?.split(' ') ?? [];
-      return fields.length > 13 ? (Number(fields[11]) + Number(fields[12])) * 10 : 0;
-    },
+    peakRss: async () => processPeakRssBytes(child.pid),
+    cpuMs: () => processCpuMs(child.pid),
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
     },
   };
-}
-
-function safeRead(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
